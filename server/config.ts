@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  demo: boolean;
+  adminPassword?: string;
+  jwtSecret?: string;
+  tokenTtl: string;
+  logLevel: string;
+}
+
+const truthy = (v: string | undefined) => v !== undefined && !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase());
+
+/** Configuration from the environment and command-line flags; defaults run everything embedded. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): AppConfig {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.WETMS_DATA_DIR ?? '.data/pglite'),
+    demo: flag('no-demo') ? false : env.WETMS_DEMO === undefined ? true : truthy(env.WETMS_DEMO),
+    adminPassword: env.WETMS_ADMIN_PASSWORD || undefined,
+    jwtSecret: env.JWT_SECRET || undefined,
+    tokenTtl: env.WETMS_TOKEN_TTL ?? '12h',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type Backend = 'postgres' | 'pglite';
+
+export interface Database {
+  db: Kysely<DB>;
+  backend: Backend;
+  /** Human-readable location: the server URL without password, or the data folder. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL server URL; when absent the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** Folder for PGlite's files; absent means in memory (tests). */
+  dataDir?: string;
+  /** Pool size for the PostgreSQL server. */
+  poolSize?: number;
+}
+
+const INT8 = 20;
+const DATE = 1082;
+
+/** Same value shapes on both backends: bigints as numbers (ids and quantities stay below 2^53), dates as 'YYYY-MM-DD'. */
+const parseInt8 = (value: string) => Number(value);
+const parseDate = (value: string) => value;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 16,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8) return parseInt8;
+          if (oid === DATE) return parseDate;
+          return pg.types.getTypeParser(oid, format as 'text');
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const url = new URL(options.databaseUrl);
+    url.password = '';
+    return { db, backend: 'postgres', location: url.toString(), close: () => db.destroy() };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const lite = await PGlite.create({
+    dataDir: options.dataDir,
+    parsers: { [INT8]: parseInt8, [DATE]: parseDate },
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(lite) });
+  return {
+    db,
+    backend: 'pglite',
+    location: options.dataDir ?? 'memory',
+    close: async () => {
+      await db.destroy();
+      await lite.close();
+    },
+  };
+}
+
+/** Server version string, for /api/health. */
+export async function serverVersion(db: Kysely<DB>): Promise<string> {
+  const { rows } = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db);
+  return rows[0]!.v;
+}

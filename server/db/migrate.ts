@@ -1,0 +1,27 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as core from './migrations/0001_core.ts';
+import * as postMovement from './migrations/0002_post_movement.ts';
+
+/** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
+const migrations: Record<string, Migration> = {
+  '0001_core': core,
+  '0002_post_movement': postMovement,
+};
+
+export const latestMigration = Object.keys(migrations).sort().at(-1)!;
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? error}`);
+  }
+  return currentMigration(db);
+}
+
+export async function currentMigration(db: Kysely<any>): Promise<string> {
+  const row = await db.selectFrom('kysely_migration').select('name').orderBy('name', 'desc').limit(1)
+    .executeTakeFirst();
+  return row?.name ?? 'none';
+}

@@ -1,0 +1,107 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB, MovementType, StockStatus } from '../../db/schema.ts';
+import type { Actor } from '../auth/actor.ts';
+import { badInput, conflict, DomainError, unprocessable } from '../errors.ts';
+
+export interface Leg {
+  binId: number;
+  skuId: number;
+  lotId: number | null;
+  ownerId: number;
+  status: StockStatus;
+  /** signed, base units */
+  delta: number;
+  counterBinId?: number | null;
+}
+
+export interface PostedLeg extends Leg {
+  qtyBefore: number;
+  qtyAfter: number;
+  reserved: number;
+}
+
+export interface MovementRequest {
+  type: MovementType;
+  warehouseId: number;
+  legs: Leg[];
+  docRef?: string;
+  reason?: string;
+  /** When stock enters with no source leg (receipt, gain), its receipt time; default now. */
+  receivedAt?: string;
+  /** Human labels per leg ("WH1-A01-R01-L1-B01 / SKU-1"), for error messages. */
+  labels?: string[];
+}
+
+export interface IdempotencyInput {
+  key?: string;
+  requestHash?: string;
+}
+
+export interface PostedMovement {
+  movementId: number;
+  type: MovementType;
+  at: string;
+  seq: number;
+  legs: PostedLeg[];
+  replayed?: boolean;
+}
+
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 6;
+
+/**
+ * The one door to stock: a single call of wms_post_movement (one round trip). Deadlocks cannot
+ * happen between movements (rows are locked in key order), but a serialization failure or a
+ * deadlock with some other writer is retried here so it never reaches a user.
+ */
+export async function postMovement(
+  db: Kysely<DB>,
+  actor: Actor,
+  request: MovementRequest,
+  idempotency: IdempotencyInput = {},
+): Promise<PostedMovement> {
+  const payload = JSON.stringify({
+    type: request.type,
+    warehouseId: request.warehouseId,
+    userId: actor.userId,
+    device: actor.device ?? null,
+    docRef: request.docRef ?? null,
+    reason: request.reason ?? null,
+    receivedAt: request.receivedAt ?? null,
+    idemKey: idempotency.key ?? null,
+    requestHash: idempotency.requestHash ?? null,
+    legs: request.legs,
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { rows } = await sql<{ r: PostedMovement }>`select wms_post_movement(${payload}::jsonb) as r`.execute(db);
+      return rows[0]!.r;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        continue;
+      }
+      throw translate(error, request);
+    }
+  }
+}
+
+function translate(error: unknown, request: MovementRequest): unknown {
+  const e = error as { code?: string; message?: string; detail?: string };
+  if (e.code === 'WM409') {
+    const detail = JSON.parse(e.detail ?? '{}') as { leg?: number; requested?: number; available?: number };
+    const label = detail.leg !== undefined ? request.labels?.[detail.leg] : undefined;
+    return conflict(
+      `not enough stock${label ? ` of ${label}` : ''}: ${detail.requested} requested, ${detail.available} available`,
+      'qty',
+      { requested: detail.requested, available: detail.available },
+    );
+  }
+  if (e.code === 'WM422') return unprocessable('Idempotency-Key', 'was already used for a different request');
+  if (e.code === 'WM400') return badInput('legs', e.message ?? 'invalid movement');
+  if (e.code && RETRYABLE.has(e.code)) {
+    return new DomainError(503, 'Busy', 'the database is too busy to complete this change; retry it');
+  }
+  return error;
+}

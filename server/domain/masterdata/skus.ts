@@ -1,0 +1,176 @@
+import type { Kysely } from 'kysely';
+import type { DB, Temperature } from '../../db/schema.ts';
+import { badInput, conflict, notFound } from '../errors.ts';
+import { ensureLot } from './lots.ts';
+
+export interface SkuInput {
+  code: string;
+  name: string;
+  spec?: string;
+  baseUnit?: string;
+  lengthM: number;
+  widthM: number;
+  heightM: number;
+  weightKg: number;
+  shelfLifeDays?: number | null;
+  minRemainingShelfLifeDays?: number | null;
+  lotTracked?: boolean;
+  expiryTracked?: boolean;
+  abcClass?: 'A' | 'B' | 'C';
+  temperature?: Temperature;
+  requiresQc?: boolean;
+  /** Pack units: how many base units one of them holds (e.g. CASE = 12). */
+  units?: { unit: string; factor: number }[];
+  barcodes?: { barcode: string; kind?: 'gtin' | 'ean' | 'upc' | 'internal'; unit?: string }[];
+}
+
+/** GS1 check digit (GTIN-8/12/13/14): a mistyped barcode is refused before it pollutes master data. */
+export function isValidGtin(code: string): boolean {
+  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(code)) return false;
+  const digits = [...code].map(Number);
+  const check = digits.pop()!;
+  const sum = digits.reverse().reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  return (10 - (sum % 10)) % 10 === check;
+}
+
+function validateSku(input: Partial<SkuInput>) {
+  if (input.expiryTracked && !input.lotTracked && input.lotTracked !== undefined) {
+    throw badInput('lotTracked', 'expiry-tracked SKUs must also be lot-tracked (expiry belongs to a lot)');
+  }
+  const baseUnit = input.baseUnit ?? 'EA';
+  const units = input.units ?? [];
+  const seen = new Set<string>();
+  units.forEach((u, i) => {
+    if (u.unit === baseUnit) throw badInput(`units[${i}].unit`, `${u.unit} is the base unit already`);
+    if (seen.has(u.unit)) throw badInput(`units[${i}].unit`, `${u.unit} is listed twice`);
+    seen.add(u.unit);
+  });
+  (input.barcodes ?? []).forEach((b, i) => {
+    if ((b.kind ?? 'gtin') !== 'internal' && !isValidGtin(b.barcode)) {
+      throw badInput(`barcodes[${i}].barcode`, `${b.barcode} is not a valid GTIN/EAN/UPC (check digit)`);
+    }
+    if (b.unit && b.unit !== baseUnit && !seen.has(b.unit)) {
+      throw badInput(`barcodes[${i}].unit`, `unit ${b.unit} is not defined for this SKU`);
+    }
+  });
+}
+
+export async function createSku(db: Kysely<DB>, input: SkuInput) {
+  validateSku(input);
+  const existing = await db.selectFrom('skus').select('id').where('code', '=', input.code).executeTakeFirst();
+  if (existing) throw conflict(`a SKU with code ${input.code} already exists`, 'code');
+  if (input.barcodes?.length) {
+    const taken = await db.selectFrom('sku_barcodes').select('barcode')
+      .where('barcode', 'in', input.barcodes.map((b) => b.barcode)).executeTakeFirst();
+    if (taken) throw conflict(`barcode ${taken.barcode} already belongs to another SKU`, 'barcodes');
+  }
+  const id = await db.transaction().execute(async (trx) => {
+    const row = await trx.insertInto('skus').values(toRow(input) as any).returning('id').executeTakeFirstOrThrow();
+    await writeUnitsAndBarcodes(trx, row.id, input);
+    return row.id;
+  });
+  return getSkuById(db, id);
+}
+
+function toRow(input: Partial<SkuInput>) {
+  const row = {
+    code: input.code, name: input.name, spec: input.spec, base_unit: input.baseUnit,
+    length_m: input.lengthM, width_m: input.widthM, height_m: input.heightM, weight_kg: input.weightKg,
+    shelf_life_days: input.shelfLifeDays, min_remaining_shelf_life_days: input.minRemainingShelfLifeDays,
+    lot_tracked: input.lotTracked ?? (input.expiryTracked ? true : undefined), expiry_tracked: input.expiryTracked,
+    abc_class: input.abcClass, temperature: input.temperature, requires_qc: input.requiresQc,
+  };
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
+}
+
+async function writeUnitsAndBarcodes(db: Kysely<DB>, skuId: number, input: Partial<SkuInput>) {
+  if (input.units) {
+    await db.deleteFrom('sku_units').where('sku_id', '=', skuId).execute();
+    if (input.units.length) {
+      await db.insertInto('sku_units').values(input.units.map((u) => ({ sku_id: skuId, unit: u.unit,
+        factor: u.factor }))).execute();
+    }
+  }
+  if (input.barcodes) {
+    await db.deleteFrom('sku_barcodes').where('sku_id', '=', skuId).execute();
+    if (input.barcodes.length) {
+      await db.insertInto('sku_barcodes').values(input.barcodes.map((b) => ({ sku_id: skuId, barcode: b.barcode,
+        kind: b.kind ?? 'gtin', unit: b.unit ?? input.baseUnit ?? 'EA' }))).execute();
+    }
+  }
+}
+
+export async function updateSku(db: Kysely<DB>, code: string, patch: Partial<SkuInput>) {
+  const current = await getSku(db, code);
+  validateSku({ lotTracked: current.lot_tracked, baseUnit: current.base_unit, ...patch,
+    units: patch.units ?? current.units, barcodes: patch.barcodes });
+  await db.transaction().execute(async (trx) => {
+    const row = toRow({ ...patch, code: undefined });
+    if (Object.keys(row).length) await trx.updateTable('skus').set(row as any).where('id', '=', current.id).execute();
+    await writeUnitsAndBarcodes(trx, current.id, { ...patch, baseUnit: patch.baseUnit ?? current.base_unit });
+  });
+  return getSkuById(db, current.id);
+}
+
+export async function deleteSku(db: Kysely<DB>, code: string) {
+  const sku = await getSku(db, code);
+  const used = await db.selectFrom('ledger_entries').select('id').where('sku_id', '=', sku.id).limit(1)
+    .executeTakeFirst();
+  if (used) throw conflict(`SKU ${code} has stock history and cannot be deleted`, 'code');
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('stock_balances').where('sku_id', '=', sku.id).execute();
+    await trx.deleteFrom('lots').where('sku_id', '=', sku.id).execute();
+    await trx.deleteFrom('skus').where('id', '=', sku.id).execute();
+  });
+}
+
+export async function getSku(db: Kysely<DB>, code: string) {
+  const row = await db.selectFrom('skus').select('id').where('code', '=', code).executeTakeFirst();
+  if (!row) throw notFound('code', `no SKU with code ${code}`);
+  return getSkuById(db, row.id);
+}
+
+async function getSkuById(db: Kysely<DB>, id: number) {
+  const sku = await db.selectFrom('skus').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const units = await db.selectFrom('sku_units').select(['unit', 'factor']).where('sku_id', '=', id)
+    .orderBy('factor').execute();
+  const barcodes = await db.selectFrom('sku_barcodes').select(['barcode', 'kind', 'unit']).where('sku_id', '=', id)
+    .orderBy('barcode').execute();
+  return { ...sku, units, barcodes };
+}
+
+export async function listSkus(db: Kysely<DB>, f: { q?: string; abcClass?: string; limit: number; offset: number }) {
+  let q = db.selectFrom('skus').select(['id', 'code', 'name', 'spec', 'base_unit', 'abc_class', 'temperature',
+    'lot_tracked', 'expiry_tracked', 'shelf_life_days']);
+  if (f.q) {
+    const like = `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('code', 'ilike', like), eb('name', 'ilike', like),
+      eb('id', 'in', eb.selectFrom('sku_barcodes').select('sku_id').where('barcode', '=', f.q!))]));
+  }
+  if (f.abcClass) q = q.where('abc_class', '=', f.abcClass as 'A');
+  return q.orderBy('code').limit(f.limit).offset(f.offset).execute();
+}
+
+/** Convert a quantity in a pack unit to base units (explicit, never implied). */
+export async function toBaseUnits(db: Kysely<DB>, skuCode: string, qty: number, unit: string): Promise<number> {
+  const sku = await getSku(db, skuCode);
+  if (unit === sku.base_unit) return qty;
+  const u = sku.units.find((x) => x.unit === unit);
+  if (!u) throw badInput('unit', `SKU ${skuCode} has no unit ${unit}; known: ${[sku.base_unit, ...sku.units.map((x) => x.unit)].join(', ')}`);
+  return qty * u.factor;
+}
+
+export async function listLots(db: Kysely<DB>, skuCode: string) {
+  const sku = await getSku(db, skuCode);
+  return db.selectFrom('lots').select(['id', 'lot_no', 'mfg_date', 'expiry_date', 'created_at'])
+    .where('sku_id', '=', sku.id).orderBy('expiry_date').orderBy('lot_no').execute();
+}
+
+export async function createLot(db: Kysely<DB>, skuCode: string, lot: { lotNo: string; expiryDate?: string;
+  mfgDate?: string }) {
+  const sku = await getSku(db, skuCode);
+  const existing = await db.selectFrom('lots').select('id').where('sku_id', '=', sku.id)
+    .where('lot_no', '=', lot.lotNo).executeTakeFirst();
+  if (existing) throw conflict(`SKU ${skuCode} already has lot ${lot.lotNo}`, 'lotNo');
+  return ensureLot(db, sku, lot);
+}

@@ -1,0 +1,96 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { APP_VERSION } from '../version.ts';
+import { audit } from './audit.ts';
+import { auth, type RegisteredRoute } from './auth.ts';
+import { idempotency } from './idempotency.ts';
+import { sendProblem, toProblem } from './problem.ts';
+import { validatorCompiler } from './validation.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { inventoryRoutes } from './routes/inventory.ts';
+import { partyRoutes } from './routes/parties.ts';
+import { skuRoutes } from './routes/skus.ts';
+import { userRoutes } from './routes/users.ts';
+import { warehouseRoutes } from './routes/warehouses.ts';
+import { auditRoutes } from './routes/audit.ts';
+
+export interface AppOptions {
+  database: Database;
+  jwtSecret: string;
+  tokenTtl?: string;
+  logger?: boolean | { level: string };
+  /** Login attempts per minute per client address. */
+  loginRateLimit?: number;
+}
+
+export type App = FastifyInstance & { registeredRoutes: RegisteredRoute[] };
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  const routes: RegisteredRoute[] = [];
+  const db = options.database.db;
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, {
+    type: 'https://wetms.dev/problems/404', title: 'Not found', status: 404,
+    detail: `no route ${request.method} ${request.url.split('?')[0]}`, instance: request.url,
+  }));
+
+  await app.register(helmet, {
+    // Swagger UI needs inline styles; everything else keeps helmet's defaults.
+    contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'] } },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'WETMS API', version: APP_VERSION,
+        description: 'Warehouse electronic tracking and management. Log in with POST /api/auth/login and send '
+          + 'the token as `Authorization: Bearer <token>`. Every mutating route accepts an `Idempotency-Key` '
+          + 'header. Errors are application/problem+json and name the field at fault.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(auth, { secret: options.jwtSecret, tokenTtl: options.tokenTtl ?? '12h', routes });
+  await app.register(idempotency, { db });
+  await app.register(audit, { db });
+
+  const deps = { db, database: options.database, loginRateLimit: options.loginRateLimit ?? 10 };
+  await app.register(async (api) => {
+    await api.register(healthRoutes, deps);
+    await api.register(authRoutes, deps);
+    await api.register(userRoutes, deps);
+    await api.register(warehouseRoutes, deps);
+    await api.register(skuRoutes, deps);
+    await api.register(partyRoutes, deps);
+    await api.register(inventoryRoutes, deps);
+    await api.register(auditRoutes, deps);
+    api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  }, { prefix: '/api' });
+
+  return Object.assign(app, { registeredRoutes: routes }) as unknown as App;
+}
+
+export interface RouteDeps {
+  db: Database['db'];
+  database: Database;
+  loginRateLimit: number;
+}

@@ -1,0 +1,83 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { type Actor } from '../domain/auth/actor.ts';
+import { PERMISSIONS, roleHas, type Permission } from '../domain/auth/permissions.ts';
+import type { Role } from '../db/schema.ts';
+import { forbidden, unauthorized } from '../domain/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every route must name the permission it needs; the server refuses to start otherwise. */
+    permission?: Permission;
+    /** 'inline': the handler does idempotency itself (stock movements, in the same transaction). */
+    idempotency?: 'inline';
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+/** Claims of the bearer token; the Socket.IO handshake verifies the same token. */
+interface TokenClaims {
+  sub: string;
+  usr: string;
+  role: Role;
+  /** scope: null = everywhere, else warehouse ids and zone ids */
+  sw: number[] | null;
+  sz: number[] | null;
+}
+
+export function claimsFor(actor: Actor): TokenClaims {
+  return { sub: String(actor.userId), usr: actor.username, role: actor.role,
+    sw: actor.scope ? [...actor.scope.warehouses] : null, sz: actor.scope ? [...actor.scope.zones] : null };
+}
+
+function actorFromClaims(claims: TokenClaims, device?: string): Actor {
+  return { userId: Number(claims.sub), username: claims.usr, role: claims.role, device,
+    scope: claims.sw ? { warehouses: new Set(claims.sw), zones: new Set(claims.sz ?? []) } : null };
+}
+
+export interface RegisteredRoute { method: string; url: string; permission?: Permission }
+
+async function authPlugin(app: FastifyInstance, opts: { secret: string; tokenTtl: string;
+  routes: RegisteredRoute[] }) {
+  await app.register(fastifyJwt, { secret: opts.secret, sign: { expiresIn: opts.tokenTtl } });
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, permission: 'public' };
+    const permission = route.config?.permission;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) opts.routes.push({ method, url: route.url, permission });
+    if (!permission || !PERMISSIONS.includes(permission)) {
+      throw new Error(`route ${methods.join(',')} ${route.url} declares no permission`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config?.permission;
+    if (!permission || permission === 'public') return;
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Bearer ')) throw unauthorized('log in first: send Authorization: Bearer <token>');
+    let claims: TokenClaims;
+    try {
+      claims = await request.jwtVerify<TokenClaims>();
+    } catch {
+      throw unauthorized('the bearer token is invalid or expired; log in again');
+    }
+    const device = typeof request.headers['x-device-id'] === 'string' ? request.headers['x-device-id'] : undefined;
+    request.actor = actorFromClaims(claims, device?.slice(0, 64));
+    if (!roleHas(claims.role, permission)) {
+      throw forbidden(`your role (${claims.role}) does not allow ${permission}`);
+    }
+  });
+}
+
+export const auth = fp(authPlugin, { name: 'wetms-auth' });
+
+/** The acting user of an authenticated route (the onRequest hook guarantees it). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized('log in first');
+  return request.actor;
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { serverVersion } from '../../db/database.ts';
+import { currentMigration, latestMigration } from '../../db/migrate.ts';
+import { APP_VERSION } from '../../version.ts';
+import type { RouteDeps } from '../app.ts';
+
+export async function healthRoutes(app: FastifyInstance, { database }: RouteDeps) {
+  app.get('/health', {
+    config: { permission: 'public' },
+    schema: {
+      tags: ['system'], summary: 'Health: database backend, migration version, app version', security: [],
+      response: { 200: Type.Object({
+        status: Type.String(), version: Type.String(),
+        database: Type.Object({ backend: Type.String(), server: Type.String(), migration: Type.String(),
+          latestMigration: Type.String(), location: Type.String() }),
+      }) },
+    },
+  }, async () => ({
+    status: 'ok',
+    version: APP_VERSION,
+    database: { backend: database.backend, server: await serverVersion(database.db),
+      migration: await currentMigration(database.db), latestMigration, location: database.location },
+  }));
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import {
+  createLot, createSku, deleteSku, getSku, listLots, listSkus, updateSku, type SkuInput,
+} from '../../domain/masterdata/skus.ts';
+import type { RouteDeps } from '../app.ts';
+import { Code, CodeParam, errors, IsoDate, Pagination } from '../schemas.ts';
+
+const Metres = (d: string) => Type.Number({ exclusiveMinimum: 0, maximum: 100, description: `${d}, metres` });
+const Unit = Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Z0-9]+$', description: 'unit code, e.g. EA, CASE, PAL' });
+
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  spec: Type.Optional(Type.String({ maxLength: 500, description: 'specification, e.g. 500ml x 12' })),
+  baseUnit: Type.Optional(Unit),
+  lengthM: Metres('length'),
+  widthM: Metres('width'),
+  heightM: Metres('height'),
+  weightKg: Type.Number({ exclusiveMinimum: 0, maximum: 100000, description: 'kg per base unit' }),
+  shelfLifeDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  minRemainingShelfLifeDays: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    description: 'receipts with less shelf life left are refused' })),
+  lotTracked: Type.Optional(Type.Boolean()),
+  expiryTracked: Type.Optional(Type.Boolean()),
+  abcClass: Type.Optional(Type.Enum(['A', 'B', 'C'])),
+  temperature: Type.Optional(Type.Enum(['ambient', 'chilled', 'frozen'])),
+  requiresQc: Type.Optional(Type.Boolean()),
+  units: Type.Optional(Type.Array(Type.Object({
+    unit: Unit, factor: Type.Integer({ minimum: 2, maximum: 1_000_000, description: 'base units per pack unit' }),
+  }, { additionalProperties: false }), { maxItems: 10 })),
+  barcodes: Type.Optional(Type.Array(Type.Object({
+    barcode: Type.String({ minLength: 4, maxLength: 64, pattern: '^[0-9A-Za-z-]+$' }),
+    kind: Type.Optional(Type.Enum(['gtin', 'ean', 'upc', 'internal'])),
+    unit: Type.Optional(Unit),
+  }, { additionalProperties: false }), { maxItems: 20 })),
+};
+
+const example: SkuInput = {
+  code: 'SKU-0001', name: '矿泉水 Mineral water 500ml', spec: '500ml x 24', baseUnit: 'EA', lengthM: 0.07,
+  widthM: 0.07, heightM: 0.21, weightKg: 0.52, shelfLifeDays: 365, lotTracked: true, expiryTracked: true,
+  abcClass: 'A', units: [{ unit: 'CASE', factor: 24 }], barcodes: [{ barcode: '6901234567892', kind: 'gtin', unit: 'EA' }],
+};
+
+export async function skuRoutes(app: FastifyInstance, { db }: RouteDeps) {
+  const read = { permission: 'masterdata:read' as const };
+  const write = { permission: 'masterdata:write' as const };
+  const tags = ['skus'];
+  app.get('/skus', {
+    config: read,
+    schema: { tags, summary: 'Search SKUs by code, name or exact barcode',
+      querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })),
+        abcClass: Type.Optional(Type.Enum(['A', 'B', 'C'])), ...Pagination }, { additionalProperties: false }) },
+  }, async (request) => listSkus(db, request.query as any));
+  app.post('/skus', {
+    config: write,
+    schema: { tags, summary: 'Create a SKU with pack units and barcodes',
+      body: Type.Object({ code: Code('unique SKU code'), ...fields }, { additionalProperties: false, examples: [example] }),
+      response: errors(400, 409) },
+  }, async (request, reply) => reply.code(201).send(await createSku(db, request.body as SkuInput)));
+  app.get('/skus/:code', { config: read, schema: { tags, params: CodeParam, response: errors(404) } },
+    async (request) => getSku(db, (request.params as { code: string }).code));
+  app.patch('/skus/:code', {
+    config: write,
+    schema: { tags, summary: 'Change a SKU (units and barcodes, when given, replace the old lists)', params: CodeParam,
+      body: Type.Object(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])),
+        { additionalProperties: false }),
+      response: errors(400, 404, 409) },
+  }, async (request) => updateSku(db, (request.params as { code: string }).code, request.body as Partial<SkuInput>));
+  app.delete('/skus/:code', {
+    config: write, schema: { tags, summary: 'Delete a SKU that never had stock', params: CodeParam,
+      response: errors(404, 409) },
+  }, async (request, reply) => {
+    await deleteSku(db, (request.params as { code: string }).code);
+    return reply.code(204).send();
+  });
+  app.get('/skus/:code/lots', { config: read, schema: { tags, summary: 'Lots of a SKU by expiry', params: CodeParam } },
+    async (request) => listLots(db, (request.params as { code: string }).code));
+  app.post('/skus/:code/lots', {
+    config: write,
+    schema: { tags, summary: 'Register a lot (expiry derived from shelf life when only a manufacture date is given)',
+      params: CodeParam,
+      body: Type.Object({ lotNo: Code('lot number'), expiryDate: Type.Optional(IsoDate), mfgDate: Type.Optional(IsoDate) },
+        { additionalProperties: false }),
+      response: errors(400, 404, 409) },
+  }, async (request, reply) => reply.code(201).send(await createLot(db, (request.params as { code: string }).code,
+    request.body as { lotNo: string })));
+}

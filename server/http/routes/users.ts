@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { createUser, getUser, listUsers, setScopes, updateUser, type UserInput } from '../../domain/auth/users.ts';
+import type { RouteDeps } from '../app.ts';
+import { errors, IdParam } from '../schemas.ts';
+
+const Role = Type.Enum(['admin', 'manager', 'planner', 'operator', 'viewer']);
+const Scope = Type.Object({
+  warehouse: Type.String({ minLength: 1, description: 'warehouse code' }),
+  zone: Type.Optional(Type.String({ minLength: 1, description: 'zone code; absent = the whole warehouse' })),
+}, { additionalProperties: false });
+
+export async function userRoutes(app: FastifyInstance, { db }: RouteDeps) {
+  const config = { permission: 'users:manage' as const };
+  app.get('/users', { config, schema: { tags: ['users'], summary: 'List users' } }, async () => listUsers(db));
+  app.get('/users/:id', { config, schema: { tags: ['users'], params: IdParam, response: errors(404) } },
+    async (request) => getUser(db, (request.params as { id: number }).id));
+  app.post('/users', {
+    config,
+    schema: {
+      tags: ['users'], summary: 'Create a user (operators need scopes: warehouses or zones they work in)',
+      body: Type.Object({
+        username: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' }),
+        displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        password: Type.String({ minLength: 8, maxLength: 200 }),
+        role: Role,
+        scopes: Type.Optional(Type.Array(Scope, { maxItems: 200 })),
+      }, { additionalProperties: false }),
+      response: errors(400, 404, 409),
+    },
+  }, async (request, reply) => reply.code(201).send(await createUser(db, request.body as UserInput)));
+  app.patch('/users/:id', {
+    config,
+    schema: {
+      tags: ['users'], summary: 'Change role, name, password or deactivate', params: IdParam,
+      body: Type.Object({
+        displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        role: Type.Optional(Role),
+        active: Type.Optional(Type.Boolean()),
+        password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+      }, { additionalProperties: false }),
+      response: errors(400, 404),
+    },
+  }, async (request) => updateUser(db, (request.params as { id: number }).id, request.body as object));
+  app.put('/users/:id/scopes', {
+    config,
+    schema: {
+      tags: ['users'], summary: 'Replace the warehouses and zones a user may act in', params: IdParam,
+      body: Type.Object({ scopes: Type.Array(Scope, { maxItems: 200 }) }, { additionalProperties: false }),
+      response: errors(400, 404),
+    },
+  }, async (request) => setScopes(db, (request.params as { id: number }).id,
+    (request.body as { scopes: { warehouse: string; zone?: string }[] }).scopes));
+}

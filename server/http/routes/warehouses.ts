@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { LayoutSpecSchema, type LayoutSpec } from '../../../model/layout-spec.ts';
+import {
+  createWarehouseFromLayout, getBin, getWarehouse, getWarehouseGraph, listBins, listWarehouses, listZones,
+  updateBin, updateWarehouse, type BinPatch,
+} from '../../domain/masterdata/warehouses.ts';
+import type { RouteDeps } from '../app.ts';
+import { Code, CodeParam, errors, IdParam, Pagination } from '../schemas.ts';
+
+export async function warehouseRoutes(app: FastifyInstance, { db }: RouteDeps) {
+  const read = { permission: 'masterdata:read' as const };
+  const write = { permission: 'masterdata:write' as const };
+
+  app.get('/warehouses', { config: read, schema: { tags: ['warehouses'], summary: 'List warehouses' } },
+    async () => listWarehouses(db));
+  app.post('/warehouses', {
+    config: write,
+    schema: {
+      tags: ['warehouses'], summary: 'Create a warehouse with zones, bins and travel graph from a layout spec',
+      body: LayoutSpecSchema, response: errors(400, 409),
+    },
+  }, async (request, reply) => reply.code(201).send(await createWarehouseFromLayout(db, request.body as LayoutSpec)));
+  app.get('/warehouses/:id', { config: read, schema: { tags: ['warehouses'], params: IdParam, response: errors(404) } },
+    async (request) => getWarehouse(db, (request.params as { id: number }).id));
+  app.patch('/warehouses/:id', {
+    config: write,
+    schema: {
+      tags: ['warehouses'], summary: 'Rename a warehouse or change its time zone', params: IdParam,
+      body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
+      response: errors(400, 404),
+    },
+  }, async (request) => updateWarehouse(db, (request.params as { id: number }).id, request.body as object));
+  app.get('/warehouses/:id/zones', { config: read, schema: { tags: ['warehouses'], params: IdParam } },
+    async (request) => listZones(db, (request.params as { id: number }).id));
+  app.get('/warehouses/:id/graph', {
+    config: read,
+    schema: { tags: ['warehouses'], summary: 'Travel graph: aisle and cross-aisle nodes with distances', params: IdParam },
+  }, async (request) => getWarehouseGraph(db, (request.params as { id: number }).id));
+  app.get('/warehouses/:id/bins', {
+    config: read,
+    schema: {
+      tags: ['warehouses'], summary: 'Bins of a warehouse in pick sequence', params: IdParam,
+      querystring: Type.Object({ zone: Type.Optional(Code('zone code')), aisle: Type.Optional(Type.Integer({ minimum: 1 })),
+        level: Type.Optional(Type.Integer({ minimum: 1 })), ...Pagination }, { additionalProperties: false }),
+    },
+  }, async (request) => listBins(db, (request.params as { id: number }).id, request.query as any));
+  app.get('/bins/:code', { config: read, schema: { tags: ['warehouses'], params: CodeParam, response: errors(404) } },
+    async (request) => getBin(db, (request.params as { code: string }).code));
+  app.patch('/bins/:code', {
+    config: write,
+    schema: {
+      tags: ['warehouses'], summary: 'Block a bin, or change its capacity or pick sequence', params: CodeParam,
+      body: Type.Object({
+        blocked: Type.Optional(Type.Boolean()),
+        maxWeightKg: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+        maxUnits: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+        pickSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+      }, { additionalProperties: false }),
+      response: errors(400, 404),
+    },
+  }, async (request) => updateBin(db, (request.params as { code: string }).code, request.body as BinPatch));
+}

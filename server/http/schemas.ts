@@ -1,0 +1,46 @@
+import { Type } from 'typebox';
+
+/** Schemas shared by several routes; each is declared once and feeds validation and OpenAPI alike. */
+export const Code = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\s]+$', description });
+
+export const Pagination = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'page size' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'rows to skip' })),
+};
+
+export const StockStatus = Type.Enum(['available', 'qc', 'hold', 'damaged'],
+  { description: 'available, qc (awaiting inspection), hold (frozen), damaged' });
+
+export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+
+export const Reason = Type.String({ minLength: 1, maxLength: 500, description: 'why (shown in the audit trail)' });
+export const DocRef = Type.String({ minLength: 1, maxLength: 100,
+  description: 'document this change belongs to (order, count sheet ...); the audit trail groups by it' });
+
+export const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, description: 'numeric id' }) });
+export const CodeParam = Type.Object({ code: Code('code') });
+
+export const ProblemSchema = Type.Object({
+  type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String(),
+  field: Type.Optional(Type.String({ description: 'the input at fault, e.g. body.qty' })),
+}, { description: 'application/problem+json', additionalProperties: true });
+
+/** Standard error responses, for the OpenAPI document. */
+export const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { ...ProblemSchema, description: problemText[c] ?? 'error' }]));
+
+const problemText: Record<number, string> = {
+  400: 'bad input: the problem names the field',
+  401: 'not logged in',
+  403: 'your role or zones do not allow this',
+  404: 'not found',
+  409: 'conflicts with the current state (not enough stock, duplicate code ...)',
+  422: 'well-formed but not acceptable (expired lot, ambiguous stock, reused Idempotency-Key ...)',
+};
+
+export const idempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200,
+    description: 'replaying a request with the same key returns the first result and changes nothing' })),
+  'x-device-id': Type.Optional(Type.String({ maxLength: 64, description: 'scanner or PDA that sent it' })),
+});

@@ -1,0 +1,33 @@
+/**
+ * npm start — the whole system on embedded defaults: PGlite in .data/, a seeded demo on first start.
+ * DATABASE_URL switches to a PostgreSQL server; see README for every setting.
+ */
+import { bootstrap } from './bootstrap.ts';
+import { loadConfig } from './config.ts';
+import { seedDemoIfEmpty } from './demo/seed.ts';
+import { buildApp } from './http/app.ts';
+
+const config = loadConfig();
+const started = Date.now();
+const { database, migration, jwtSecret, generatedAdminPassword } = await bootstrap(config);
+console.log(`database: ${database.backend} (${database.location}), schema ${migration}`);
+
+if (generatedAdminPassword) {
+  console.log('\n  First start: created user "admin" with password:\n');
+  console.log(`      ${generatedAdminPassword}\n`);
+  console.log('  It is shown only this once. Set WETMS_ADMIN_PASSWORD to choose it instead.\n');
+}
+if (config.demo) await seedDemoIfEmpty(database.db, { progress: true });
+
+const app = await buildApp({ database, jwtSecret, tokenTtl: config.tokenTtl, logger: { level: config.logLevel } });
+const shutdown = async (signal: string) => {
+  console.log(`\n${signal}: shutting down`);
+  await app.close();
+  await database.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+console.log(`WETMS ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${config.port}/api/docs`);

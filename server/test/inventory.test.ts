@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLedger } from '../domain/inventory/ledger-check.ts';
+import { backends, bearer, startTestApp, type TestApp } from './harness.ts';
+import { seedSmallWorld, stockPost, type SmallWorld } from './fixtures.ts';
+
+describe.each(backends)('inventory operations on $name', (backend) => {
+  let t: TestApp;
+  let w: SmallWorld;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    w = await seedSmallWorld(t);
+  });
+  afterAll(async () => t?.close());
+
+  const qtyAt = async (bin: string, sku: string) => {
+    const res = await t.app.inject({ url: `/api/stock?bin=${bin}&sku=${sku}`, headers: bearer(t.adminToken) });
+    return (res.json() as { qty: number }[]).reduce((a, r) => a + r.qty, 0);
+  };
+
+  it('gains stock, moves part of it, and the ledger matches', async () => {
+    const [a, b] = w.binsA;
+    const gain = await stockPost(t, '/api/inventory/adjustments',
+      { bin: a, sku: 'SKU-1', owner: 'OWN1', qty: 100, reason: 'initial count' });
+    expect(gain.statusCode, gain.body).toBe(200);
+    expect(gain.json().legs[0]).toMatchObject({ delta: 100, qtyBefore: 0, qtyAfter: 100 });
+
+    const move = await stockPost(t, '/api/inventory/moves', { fromBin: a, toBin: b, sku: 'SKU-1', qty: 30 });
+    expect(move.statusCode, move.body).toBe(200);
+    expect(await qtyAt(a!, 'SKU-1')).toBe(70);
+    expect(await qtyAt(b!, 'SKU-1')).toBe(30);
+
+    const outbox = await t.db.selectFrom('outbox').selectAll().orderBy('seq').execute();
+    expect(outbox.map((o) => (o.payload as { type: string }).type)).toEqual(['adjust_gain', 'move']);
+    expect((await checkLedger(t.db)).ok).toBe(true);
+  });
+
+  it('refuses a move of more than is there, with 409 naming qty, and writes nothing', async () => {
+    const [a, , c] = w.binsA;
+    const before = await t.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const res = await stockPost(t, '/api/inventory/moves', { fromBin: a, toBin: c, sku: 'SKU-1', qty: 71 });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ field: 'qty', available: 70 });
+    const after = await t.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+});
