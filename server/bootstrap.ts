@@ -13,7 +13,10 @@ export interface Bootstrapped {
 }
 
 /** Open the database, bring the schema up to date, and make sure there is an admin and a token secret. */
-export async function bootstrap(config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'adminPassword' | 'jwtSecret'>):
+export async function bootstrap(config: Pick<AppConfig, 'databaseUrl' | 'adminPassword' | 'jwtSecret'> & {
+  /** PGlite data folder; absent = in memory (tests). */
+  dataDir?: string;
+}):
   Promise<Bootstrapped> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const migration = await migrateToLatest(database.db);

@@ -48,6 +48,8 @@ export interface StatusChangeInput extends Omit<StockSelector, 'status'>, Paperw
 }
 
 const label = (bin: BinRef, sku: string) => `${sku} in ${bin.code}`;
+const codes = (bin: BinRef, sku: string, row: StockRow) =>
+  ({ bin: bin.code, sku, lot: row.lot_no, owner: row.owner_code });
 
 /** Choose the one balance the selector means, or say clearly why there is none or several. */
 export function selectStock(ctx: StockContext, sel: StockSelector, bin: BinRef): StockRow {
@@ -106,6 +108,7 @@ export async function moveStock(db: Kysely<DB>, actor: Actor, input: MoveInput, 
   return postMovement(db, actor, {
     type: 'move', warehouseId: from.warehouse_id, docRef: input.docRef, reason: input.reason,
     labels: [label(from, input.sku), label(to, input.sku)],
+    legCodes: [codes(from, input.sku, row), codes(to, input.sku, row)],
     legs: [
       { ...common, binId: from.id, delta: -qty, counterBinId: to.id },
       { ...common, binId: to.id, delta: qty, counterBinId: from.id },
@@ -140,6 +143,7 @@ export async function adjustStock(db: Kysely<DB>, actor: Actor, input: AdjustInp
   return postMovement(db, actor, {
     type: 'adjust_gain', warehouseId: bin.warehouse_id, docRef: input.docRef, reason: input.reason,
     labels: [label(bin, input.sku)],
+    legCodes: [{ bin: bin.code, sku: sku.code, lot: input.lot ?? null, owner: ctx.owner.code }],
     legs: [{ binId: bin.id, skuId: sku.id, lotId, ownerId: ctx.owner.id, status: input.status ?? 'available',
       delta: input.qty }],
   }, idem);
@@ -162,6 +166,7 @@ async function removeStock(db: Kysely<DB>, actor: Actor, input: ScrapInput, type
   return postMovement(db, actor, {
     type, warehouseId: bin.warehouse_id, docRef: input.docRef, reason: input.reason,
     labels: [label(bin, input.sku)],
+    legCodes: [codes(bin, sku.code, row)],
     legs: [{ binId: bin.id, skuId: sku.id, lotId: row.lot_id, ownerId: row.owner_id, status: row.status,
       delta: -qty }],
   }, idem);
@@ -186,6 +191,7 @@ export async function changeStatus(db: Kysely<DB>, actor: Actor, input: StatusCh
   return postMovement(db, actor, {
     type: 'status_change', warehouseId: bin.warehouse_id, docRef: input.docRef, reason: input.reason,
     labels: [`${label(bin, input.sku)} (${row.status})`, `${label(bin, input.sku)} (${input.to})`],
+    legCodes: [codes(bin, sku.code, row), codes(bin, sku.code, row)],
     legs: [
       { ...common, status: row.status, delta: -qty },
       { ...common, status: input.to, delta: qty },

@@ -18,7 +18,14 @@ export interface PostedLeg extends Leg {
   qtyBefore: number;
   qtyAfter: number;
   reserved: number;
+  /** Codes for people and integrators, when the caller knows them. */
+  bin?: string;
+  sku?: string;
+  lot?: string | null;
+  owner?: string;
 }
+
+export type LegCodes = Pick<PostedLeg, 'bin' | 'sku' | 'lot' | 'owner'>;
 
 export interface MovementRequest {
   type: MovementType;
@@ -30,6 +37,8 @@ export interface MovementRequest {
   receivedAt?: string;
   /** Human labels per leg ("WH1-A01-R01-L1-B01 / SKU-1"), for error messages. */
   labels?: string[];
+  /** Codes per leg (same order), merged into the result. */
+  legCodes?: LegCodes[];
 }
 
 export interface IdempotencyInput {
@@ -75,7 +84,9 @@ export async function postMovement(
   for (let attempt = 1; ; attempt++) {
     try {
       const { rows } = await sql<{ r: PostedMovement }>`select wms_post_movement(${payload}::jsonb) as r`.execute(db);
-      return rows[0]!.r;
+      const posted = rows[0]!.r;
+      if (request.legCodes) posted.legs = posted.legs.map((leg, i) => ({ ...leg, ...request.legCodes![i] }));
+      return posted;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
