@@ -19,6 +19,7 @@ import { skuRoutes } from './routes/skus.ts';
 import { userRoutes } from './routes/users.ts';
 import { warehouseRoutes } from './routes/warehouses.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { twinRoutes } from './routes/twin.ts';
 
 export interface AppOptions {
   database: Database;
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await api.register(auditRoutes, deps);
     api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api' });
+  await app.register(twinRoutes);
 
   return Object.assign(app, { registeredRoutes: routes }) as unknown as App;
 }
