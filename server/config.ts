@@ -23,7 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: resolve(env.WETMS_DATA_DIR ?? '.data/pglite'),
+    dataDir: resolve(env.WETMS_DATA_DIR || '.data/pglite'),
     demo: flag('no-demo') ? false : env.WETMS_DEMO === undefined ? true : truthy(env.WETMS_DEMO),
     adminPassword: env.WETMS_ADMIN_PASSWORD || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
