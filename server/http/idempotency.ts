@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { badInput, conflict, unprocessable } from '../domain/errors.ts';
-import type { IdempotencyInput } from '../domain/inventory/post-movement.ts';
+import { replayedMovement, type IdempotencyInput } from '../domain/inventory/post-movement.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -39,7 +39,13 @@ async function idempotencyPlugin(app: FastifyInstance, opts: { db: Kysely<DB> })
     }
     const hash = requestHash(request);
     request.idempotency = { key, requestHash: hash };
-    if (request.routeOptions.config?.idempotency === 'inline') return;
+    if (request.routeOptions.config?.idempotency === 'inline') {
+      // Answer a replay before the handler checks it against today's stock (the first request may have
+      // used that stock up); a key that is new or in flight is left to wms_post_movement.
+      const prior = await replayedMovement(db, request.actor.userId, request.idempotency);
+      if (prior) return reply.header('idempotent-replayed', 'true').send(prior);
+      return;
+    }
     const userId = request.actor.userId;
     const inserted = await db.insertInto('idempotency_keys').values({ user_id: userId, key, request_hash: hash })
       .onConflict((oc) => oc.doNothing()).returning('key').executeTakeFirst();

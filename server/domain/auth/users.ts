@@ -49,6 +49,9 @@ async function resolveScopes(db: Kysely<DB>, scopes: ScopeInput[]) {
       if (!zone) throw notFound(`scopes[${i}].zone`, `warehouse ${s.warehouse} has no zone ${s.zone}`);
       zoneId = zone.id;
     }
+    if (rows.some((r) => r.warehouse_id === wh.id && r.zone_id === zoneId)) {
+      throw badInput(`scopes[${i}]`, `${s.warehouse}${s.zone !== undefined ? `/${s.zone}` : ''} is listed twice`);
+    }
     rows.push({ warehouse_id: wh.id, zone_id: zoneId });
   }
   return rows;

@@ -136,7 +136,7 @@ export async function adjustStock(db: Kysely<DB>, actor: Actor, input: AdjustInp
     if (input.lot === undefined) throw badInput('lot', `SKU ${sku.code} is lot-tracked: give a lot number`);
     const lot = ctx.lot ?? await ensureLot(db, sku, {
       lotNo: input.lot, expiryDate: input.lotExpiry, mfgDate: input.lotMfgDate,
-    });
+    }, { refuseExpiredAs: 'lot' });
     assertLotUsable(sku, lot, 'lot');
     lotId = lot.id;
   }

@@ -116,3 +116,29 @@ function translate(error: unknown, request: MovementRequest): unknown {
   }
   return error;
 }
+
+/**
+ * The result of a movement posted earlier under this Idempotency-Key (with its codes, marked replayed),
+ * or undefined when the key is new. A replay must be answered before the request is checked against
+ * the current stock, which the first request may well have used up (a whole-bin move, say).
+ */
+export async function replayedMovement(db: Kysely<DB>, userId: number, idempotency: IdempotencyInput):
+  Promise<PostedMovement | undefined> {
+  if (!idempotency.key) return undefined;
+  const prior = await db.selectFrom('idempotency_keys').select(['request_hash', 'response'])
+    .where('user_id', '=', userId).where('key', '=', idempotency.key).executeTakeFirst();
+  if (!prior || prior.response === null) return undefined;
+  if (prior.request_hash !== idempotency.requestHash) {
+    throw unprocessable('Idempotency-Key', 'was already used for a different request');
+  }
+  const posted = prior.response as PostedMovement;
+  const { rows: codes } = await sql<LegCodes>`
+    select b.code as bin, s.code as sku, l.lot_no as lot, o.code as owner
+      from jsonb_array_elements(${JSON.stringify(posted.legs)}::jsonb) with ordinality as leg(v, ord)
+      join bins b on b.id = (leg.v->>'binId')::bigint
+      join skus s on s.id = (leg.v->>'skuId')::bigint
+      join owners o on o.id = (leg.v->>'ownerId')::bigint
+      left join lots l on l.id = (leg.v->>'lotId')::bigint
+     order by leg.ord`.execute(db);
+  return { ...posted, legs: posted.legs.map((leg, i) => ({ ...leg, ...codes[i] })), replayed: true };
+}

@@ -7,17 +7,29 @@ export interface NewLot { lotNo: string; expiryDate?: string; mfgDate?: string }
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
+export interface EnsureLotOptions {
+  /** The caller's name for the expiry input, for error messages (default lotExpiry). */
+  expiryField?: string;
+  /** Refuse (422 naming this field) a new lot that has already expired, before creating it. */
+  refuseExpiredAs?: string;
+}
+
 /** Find or create a lot of a SKU. Expiry is required for expiry-tracked SKUs and derived from shelf life when possible. */
-export async function ensureLot(db: Kysely<DB>, sku: SkuRef, lot: NewLot): Promise<LotRef> {
+export async function ensureLot(db: Kysely<DB>, sku: SkuRef, lot: NewLot, options: EnsureLotOptions = {}):
+  Promise<LotRef> {
+  const expiryField = options.expiryField ?? 'lotExpiry';
   let expiry = lot.expiryDate;
   if (!expiry && lot.mfgDate && sku.shelf_life_days) {
     expiry = addDays(lot.mfgDate, sku.shelf_life_days);
   }
   if (sku.expiry_tracked && !expiry) {
-    throw badInput('lotExpiry', `SKU ${sku.code} is expiry-tracked: give the expiry date of lot ${lot.lotNo}`);
+    throw badInput(expiryField, `SKU ${sku.code} is expiry-tracked: give the expiry date of lot ${lot.lotNo}`);
   }
   if (expiry && lot.mfgDate && expiry < lot.mfgDate) {
-    throw badInput('lotExpiry', `expiry ${expiry} is before the manufacture date ${lot.mfgDate}`);
+    throw badInput(expiryField, `expiry ${expiry} is before the manufacture date ${lot.mfgDate}`);
+  }
+  if (options.refuseExpiredAs && expiry && expiry < todayUtc()) {
+    throw unprocessable(options.refuseExpiredAs, `lot ${lot.lotNo} of ${sku.code} expired on ${expiry}`);
   }
   await db.insertInto('lots')
     .values({ sku_id: sku.id, lot_no: lot.lotNo, expiry_date: expiry ?? null, mfg_date: lot.mfgDate ?? null })

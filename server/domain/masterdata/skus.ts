@@ -45,7 +45,10 @@ function validateSku(input: Partial<SkuInput>) {
     if (seen.has(u.unit)) throw badInput(`units[${i}].unit`, `${u.unit} is listed twice`);
     seen.add(u.unit);
   });
+  const seenBarcodes = new Set<string>();
   (input.barcodes ?? []).forEach((b, i) => {
+    if (seenBarcodes.has(b.barcode)) throw badInput(`barcodes[${i}].barcode`, `${b.barcode} is listed twice`);
+    seenBarcodes.add(b.barcode);
     if ((b.kind ?? 'gtin') !== 'internal' && !isValidGtin(b.barcode)) {
       throw badInput(`barcodes[${i}].barcode`, `${b.barcode} is not a valid GTIN/EAN/UPC (check digit)`);
     }
@@ -104,6 +107,12 @@ export async function updateSku(db: Kysely<DB>, code: string, patch: Partial<Sku
   const current = await getSku(db, code);
   validateSku({ lotTracked: current.lot_tracked, baseUnit: current.base_unit, ...patch,
     units: patch.units ?? current.units, barcodes: patch.barcodes });
+  if (patch.barcodes?.length) {
+    const taken = await db.selectFrom('sku_barcodes').select('barcode')
+      .where('barcode', 'in', patch.barcodes.map((b) => b.barcode)).where('sku_id', '<>', current.id)
+      .executeTakeFirst();
+    if (taken) throw conflict(`barcode ${taken.barcode} already belongs to another SKU`, 'barcodes');
+  }
   await db.transaction().execute(async (trx) => {
     const row = toRow({ ...patch, code: undefined });
     if (Object.keys(row).length) await trx.updateTable('skus').set(row as any).where('id', '=', current.id).execute();
@@ -172,5 +181,5 @@ export async function createLot(db: Kysely<DB>, skuCode: string, lot: { lotNo: s
   const existing = await db.selectFrom('lots').select('id').where('sku_id', '=', sku.id)
     .where('lot_no', '=', lot.lotNo).executeTakeFirst();
   if (existing) throw conflict(`SKU ${skuCode} already has lot ${lot.lotNo}`, 'lotNo');
-  return ensureLot(db, sku, lot);
+  return ensureLot(db, sku, lot, { expiryField: 'expiryDate' });
 }

@@ -70,10 +70,22 @@ export async function getWarehouse(db: Kysely<DB>, id: number) {
 
 export async function updateWarehouse(db: Kysely<DB>, id: number, patch: { name?: string; timezone?: string }) {
   await getWarehouse(db, id);
+  if (patch.timezone !== undefined && !isTimeZone(patch.timezone)) {
+    throw badInput('timezone', `${patch.timezone} is not an IANA time zone (e.g. Asia/Shanghai, UTC)`);
+  }
   if (patch.name !== undefined || patch.timezone !== undefined) {
     await db.updateTable('warehouses').set(patch).where('id', '=', id).execute();
   }
   return getWarehouse(db, id);
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function getWarehouseGraph(db: Kysely<DB>, id: number) {
