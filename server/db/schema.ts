@@ -70,6 +70,7 @@ export interface OutboxTable {
 export interface UsersTable {
   id: Id; username: string; display_name: string; password_hash: string; role: Role;
   active: Generated<boolean>; created_at: Generated<Date>; last_login_at: Date | null;
+  token_version: Generated<number>;
 }
 export interface UserScopesTable { user_id: number; warehouse_id: number; zone_id: number | null }
 export interface IdempotencyKeysTable {

@@ -69,8 +69,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       security: [{ bearer: [] }],
     },
   });
+  // Auth before Swagger UI, so its onRoute check sees (and marks public) the docs routes too.
+  await app.register(auth, { secret: options.jwtSecret, tokenTtl: options.tokenTtl ?? '12h', routes, db });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  await app.register(auth, { secret: options.jwtSecret, tokenTtl: options.tokenTtl ?? '12h', routes });
   await app.register(idempotency, { db });
   await app.register(audit, { db });
 

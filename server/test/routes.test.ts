@@ -53,7 +53,11 @@ describe.each(backends)('route table and system routes on $name', (backend) => {
     const missing = routes.filter((r) => !r.permission || !(PERMISSIONS as readonly string[]).includes(r.permission));
     expect(missing).toEqual([]);
     // Only the login, health, docs and the browser app are public; everything else needs a token.
-    const publicApi = apiRoutes().filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`);
+    const publicApi = apiRoutes().filter((r) => r.permission === 'public' && !r.url.startsWith('/api/docs'))
+      .map((r) => `${r.method} ${r.url}`);
+    const docs = apiRoutes().filter((r) => r.url.startsWith('/api/docs'));
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.every((r) => r.method === 'GET' && r.permission === 'public')).toBe(true);
     expect(publicApi.sort()).toEqual(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login']);
     for (const r of routes.filter((x) => MUTATING.has(x.method) && x.url !== '/api/auth/login')) {
       expect(r.permission, `${r.method} ${r.url}`).not.toBe('public');

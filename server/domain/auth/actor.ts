@@ -13,6 +13,8 @@ export interface Actor {
   /** null = unrestricted */
   scope: { warehouses: ReadonlySet<number>; zones: ReadonlySet<number> } | null;
   device?: string;
+  /** Version of the user's tokens when this actor logged in (see users.token_version). */
+  tokenVersion?: number;
 }
 
 export interface Placed {

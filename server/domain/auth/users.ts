@@ -63,13 +63,22 @@ export async function setScopes(db: Kysely<DB>, userId: number, scopes: ScopeInp
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('user_scopes').where('user_id', '=', userId).execute();
     if (rows.length) await trx.insertInto('user_scopes').values(rows.map((s) => ({ user_id: userId, ...s }))).execute();
+    await revokeTokens(trx, userId);
   });
+  forgetTokenState(db, userId);
   return getUser(db, userId);
 }
 
 export async function updateUser(db: Kysely<DB>, id: number, patch: { displayName?: string; role?: Role;
   active?: boolean; password?: string }) {
-  await getUser(db, id);
+  const current = await getUser(db, id);
+  const losesAdmin = current.role === 'admin' && current.active
+    && ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false);
+  if (losesAdmin) {
+    const others = await db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true)
+      .where('id', '<>', id).limit(1).executeTakeFirst();
+    if (!others) throw conflict('this is the last active admin: make another admin first', patch.active === false ? 'active' : 'role');
+  }
   if (patch.password !== undefined && patch.password.length < MIN_PASSWORD) {
     throw badInput('password', `must be at least ${MIN_PASSWORD} characters`);
   }
@@ -80,6 +89,10 @@ export async function updateUser(db: Kysely<DB>, id: number, patch: { displayNam
     ...(patch.password !== undefined && { password_hash: await hashPassword(patch.password) }),
   };
   if (Object.keys(set).length) await db.updateTable('users').set(set).where('id', '=', id).execute();
+  if (patch.role !== undefined || patch.active !== undefined || patch.password !== undefined) {
+    await revokeTokens(db, id);
+    forgetTokenState(db, id);
+  }
   return getUser(db, id);
 }
 
@@ -101,7 +114,7 @@ export async function listUsers(db: Kysely<DB>) {
 
 /** Check a password; the same 401 whether the user is unknown, inactive or the password wrong. */
 export async function authenticate(db: Kysely<DB>, username: string, password: string): Promise<Actor> {
-  const user = await db.selectFrom('users').select(['id', 'username', 'role', 'active', 'password_hash'])
+  const user = await db.selectFrom('users').select(['id', 'username', 'role', 'active', 'password_hash', 'token_version'])
     .where('username', '=', username).executeTakeFirst();
   dummyHash ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, user?.password_hash ?? await dummyHash);
@@ -110,13 +123,14 @@ export async function authenticate(db: Kysely<DB>, username: string, password: s
   return actorFor(db, user);
 }
 
-export async function actorFor(db: Kysely<DB>, user: { id: number; username: string; role: Role }): Promise<Actor> {
+export async function actorFor(db: Kysely<DB>, user: { id: number; username: string; role: Role;
+  token_version?: number }): Promise<Actor> {
   const scopes = await db.selectFrom('user_scopes').select(['warehouse_id', 'zone_id'])
     .where('user_id', '=', user.id).execute();
   // Operators must be placed somewhere; an operator without scope rows acts nowhere.
   const restricted = user.role !== 'admin' && (scopes.length > 0 || user.role === 'operator');
   return {
-    userId: user.id, username: user.username, role: user.role,
+    userId: user.id, username: user.username, role: user.role, tokenVersion: user.token_version ?? 0,
     scope: restricted ? {
       warehouses: new Set(scopes.filter((s) => s.zone_id === null).map((s) => s.warehouse_id)),
       zones: new Set(scopes.filter((s) => s.zone_id !== null).map((s) => s.zone_id!)),
@@ -135,4 +149,37 @@ export async function ensureAdmin(db: Kysely<DB>, password?: string): Promise<{ 
   const pw = password ?? generatePassword();
   await createUser(db, { username: 'admin', displayName: 'Administrator', password: pw, role: 'admin' });
   return { created: true, generatedPassword: password ? undefined : pw };
+}
+
+/** Bump the user's token version: every token issued before now stops working. */
+async function revokeTokens(db: Kysely<DB>, userId: number) {
+  await db.updateTable('users').set((eb) => ({ token_version: eb('token_version', '+', 1) }))
+    .where('id', '=', userId).execute();
+}
+
+export interface TokenState { active: boolean; version: number }
+
+/**
+ * Whether a user's tokens of a given version still hold. Cached briefly per database so a request
+ * costs no extra round trip; a change made in this process is seen at once, one made by another
+ * process within TOKEN_STATE_TTL_MS.
+ */
+const TOKEN_STATE_TTL_MS = 10_000;
+const tokenStates = new WeakMap<object, Map<number, TokenState & { at: number }>>();
+
+export async function tokenState(db: Kysely<DB>, userId: number): Promise<TokenState | undefined> {
+  let cache = tokenStates.get(db);
+  if (!cache) tokenStates.set(db, cache = new Map());
+  const hit = cache.get(userId);
+  if (hit && Date.now() - hit.at < TOKEN_STATE_TTL_MS) return hit;
+  const row = await db.selectFrom('users').select(['active', 'token_version']).where('id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const state = { active: row.active, version: row.token_version, at: Date.now() };
+  cache.set(userId, state);
+  return state;
+}
+
+function forgetTokenState(db: Kysely<DB>, userId: number) {
+  tokenStates.get(db)?.delete(userId);
 }
