@@ -4,13 +4,14 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
 /**
- * Who did what: every mutating request that is not itself a stock movement (those are in the
- * ledger with user, device and document) lands in audit_log, success or failure.
+ * Who did what: every mutating request lands in audit_log, success or failure, except successful
+ * stock movements, which the ledger already records with user, device and document.
  */
 async function auditPlugin(app: FastifyInstance, opts: { db: Kysely<DB> }) {
   app.addHook('onResponse', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-    if (request.routeOptions.config?.idempotency === 'inline') return;
+    // Stock changes that happened are in the ledger; the refused ones are recorded here.
+    if (request.routeOptions.config?.idempotency === 'inline' && reply.statusCode < 400) return;
     const url = request.routeOptions.url ?? request.url;
     const isLogin = url === '/api/auth/login';
     const username = isLogin ? (request.body as { username?: string } | undefined)?.username : undefined;

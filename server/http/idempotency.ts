@@ -8,6 +8,7 @@ import { replayedMovement, type IdempotencyInput } from '../domain/inventory/pos
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const ABANDONED_AFTER_MS = 5 * 60_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,7 +57,16 @@ async function idempotencyPlugin(app: FastifyInstance, opts: { db: Kysely<DB> })
     const prior = await db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response'])
       .where('user_id', '=', userId).where('key', '=', key).executeTakeFirstOrThrow();
     if (prior.request_hash !== hash) throw unprocessable('Idempotency-Key', 'was already used for a different request');
-    if (prior.status_code === null) throw conflict('a request with this Idempotency-Key is still in progress', 'Idempotency-Key');
+    if (prior.status_code === null) {
+      // A reservation older than any request could take belongs to a process that died mid-request.
+      const abandoned = await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key)
+        .where('status_code', 'is', null).where('created_at', '<', new Date(Date.now() - ABANDONED_AFTER_MS))
+        .returning('key').executeTakeFirst();
+      if (!abandoned) throw conflict('a request with this Idempotency-Key is still in progress', 'Idempotency-Key');
+      await db.insertInto('idempotency_keys').values({ user_id: userId, key, request_hash: hash }).execute();
+      request.idempotency.stored = true;
+      return;
+    }
     reply.header('idempotent-replayed', 'true').code(prior.status_code);
     return reply.send(prior.response);
   });

@@ -134,6 +134,9 @@ export async function adjustStock(db: Kysely<DB>, actor: Actor, input: AdjustInp
   let lotId: number | null = null;
   if (sku.lot_tracked || input.lot !== undefined) {
     if (input.lot === undefined) throw badInput('lot', `SKU ${sku.code} is lot-tracked: give a lot number`);
+    if (ctx.lot && input.lotExpiry !== undefined && ctx.lot.expiry_date !== input.lotExpiry) {
+      throw badInput('lotExpiry', `lot ${input.lot} already exists with expiry ${ctx.lot.expiry_date ?? 'none'}`);
+    }
     const lot = ctx.lot ?? await ensureLot(db, sku, {
       lotNo: input.lot, expiryDate: input.lotExpiry, mfgDate: input.lotMfgDate,
     }, { refuseExpiredAs: 'lot' });
