@@ -34,31 +34,15 @@ export interface StockContextQuery {
 
 /**
  * Everything a stock command needs to validate and authorise, in one round trip: the bins (with
- * zone and warehouse), the SKU, lot and owner by code, and the SKU's balances in the source bin.
+ * zone and warehouse), the SKU, lot and owner by code, and the SKU's balances in the source bin
+ * (SQL function wms_stock_context, see migration 0002).
  */
 export async function loadStockContext(db: Kysely<DB>, q: StockContextQuery): Promise<StockContext> {
-  const { rows } = await sql<{ bins: BinRef[]; sku: SkuRef | null; lot: LotRef | null; owner: OwnerRef | null;
-    stock: StockRow[] }>`
-    select
-      (select coalesce(jsonb_agg(to_jsonb(b)), '[]'::jsonb) from
-         (select id, code, warehouse_id, zone_id, blocked from bins where code = any(${q.binCodes}::text[])) b) as bins,
-      (select to_jsonb(s) from
-         (select id, code, name, lot_tracked, expiry_tracked, shelf_life_days from skus where code = ${q.sku}) s) as sku,
-      (select to_jsonb(l) from
-         (select l.id, l.lot_no, l.expiry_date, l.mfg_date from lots l join skus s on s.id = l.sku_id
-           where s.code = ${q.sku} and l.lot_no = ${q.lot ?? null}::text) l) as lot,
-      (select to_jsonb(o) from (select id, code from owners where code = ${q.owner ?? null}::text) o) as owner,
-      (select coalesce(jsonb_agg(to_jsonb(x) order by x.expiry_date nulls last, x.lot_no), '[]'::jsonb) from
-         (select sb.bin_id, sb.lot_id, l.lot_no, l.expiry_date, sb.owner_id, o.code as owner_code, sb.status,
-                 sb.qty, sb.reserved
-            from stock_balances sb
-            join bins b on b.id = sb.bin_id
-            join skus s on s.id = sb.sku_id
-            join owners o on o.id = sb.owner_id
-            left join lots l on l.id = sb.lot_id
-           where b.code = ${q.stockBin ?? null}::text and s.code = ${q.sku} and sb.qty > 0) x) as stock
-  `.execute(db);
-  const row = rows[0]!;
+  const { rows } = await sql<{ r: { bins: BinRef[]; sku: SkuRef | null; lot: LotRef | null;
+    owner: OwnerRef | null; stock: StockRow[] } }>`
+    select wms_stock_context(${q.binCodes}::text[], ${q.sku}, ${q.lot ?? null}::text, ${q.owner ?? null}::text,
+      ${q.stockBin ?? null}::text) as r`.execute(db);
+  const row = rows[0]!.r;
   return {
     bins: new Map(row.bins.map((b) => [b.code, b])),
     sku: row.sku,
