@@ -17,7 +17,16 @@ if (generatedAdminPassword) {
   console.log(`      ${generatedAdminPassword}\n`);
   console.log('  It is shown only this once. Set WETMS_ADMIN_PASSWORD to choose it instead.\n');
 }
-if (config.demo) await seedDemoIfEmpty(database.db, { progress: true });
+if (config.demo) {
+  const demo = await seedDemoIfEmpty(database.db, { progress: true });
+  if (demo) {
+    console.log('\n  Demo users (password from WETMS_DEMO_PASSWORD, default demo1234):');
+    for (const u of demo.users) {
+      console.log(`    ${u.username.padEnd(10)} ${u.role.padEnd(9)} ${u.scopes.length ? u.scopes.join(', ') : 'everywhere'}`);
+    }
+    console.log('');
+  }
+}
 
 const app = await buildApp({ database, jwtSecret, tokenTtl: config.tokenTtl, logger: { level: config.logLevel } });
 const shutdown = async (signal: string) => {

@@ -3,6 +3,7 @@ import type { DB, Role } from '../../db/schema.ts';
 import { badInput, conflict, notFound, unauthorized } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 export interface ScopeInput { warehouse: string; zone?: string }
 export interface UserInput {
@@ -25,7 +26,7 @@ export async function createUser(db: Kysely<DB>, input: UserInput) {
   if (exists) throw conflict(`user ${input.username} already exists`, 'username');
   const scopeRows = await resolveScopes(db, input.scopes ?? []);
   const hash = await hashPassword(input.password);
-  const id = await db.transaction().execute(async (trx) => {
+  const id = await inTransaction(db, async (trx) => {
     const row = await trx.insertInto('users').values({ username: input.username,
       display_name: input.displayName ?? input.username, password_hash: hash, role: input.role })
       .returning('id').executeTakeFirstOrThrow();
@@ -60,7 +61,7 @@ async function resolveScopes(db: Kysely<DB>, scopes: ScopeInput[]) {
 export async function setScopes(db: Kysely<DB>, userId: number, scopes: ScopeInput[]) {
   await getUser(db, userId);
   const rows = await resolveScopes(db, scopes);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('user_scopes').where('user_id', '=', userId).execute();
     if (rows.length) await trx.insertInto('user_scopes').values(rows.map((s) => ({ user_id: userId, ...s }))).execute();
     await revokeTokens(trx, userId);

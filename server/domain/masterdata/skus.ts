@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB, Temperature } from '../../db/schema.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { ensureLot } from './lots.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 export interface SkuInput {
   code: string;
@@ -67,7 +68,7 @@ export async function createSku(db: Kysely<DB>, input: SkuInput) {
       .where('barcode', 'in', input.barcodes.map((b) => b.barcode)).executeTakeFirst();
     if (taken) throw conflict(`barcode ${taken.barcode} already belongs to another SKU`, 'barcodes');
   }
-  const id = await db.transaction().execute(async (trx) => {
+  const id = await inTransaction(db, async (trx) => {
     const row = await trx.insertInto('skus').values(toRow(input) as any).returning('id').executeTakeFirstOrThrow();
     await writeUnitsAndBarcodes(trx, row.id, input);
     return row.id;
@@ -113,7 +114,7 @@ export async function updateSku(db: Kysely<DB>, code: string, patch: Partial<Sku
       .executeTakeFirst();
     if (taken) throw conflict(`barcode ${taken.barcode} already belongs to another SKU`, 'barcodes');
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = toRow({ ...patch, code: undefined });
     if (Object.keys(row).length) await trx.updateTable('skus').set(row as any).where('id', '=', current.id).execute();
     await writeUnitsAndBarcodes(trx, current.id, { ...patch, baseUnit: patch.baseUnit ?? current.base_unit });
@@ -126,7 +127,7 @@ export async function deleteSku(db: Kysely<DB>, code: string) {
   const used = await db.selectFrom('ledger_entries').select('id').where('sku_id', '=', sku.id).limit(1)
     .executeTakeFirst();
   if (used) throw conflict(`SKU ${code} has stock history and cannot be deleted`, 'code');
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('stock_balances').where('sku_id', '=', sku.id).execute();
     await trx.deleteFrom('lots').where('sku_id', '=', sku.id).execute();
     await trx.deleteFrom('skus').where('id', '=', sku.id).execute();

@@ -3,6 +3,7 @@ import { generateLayout, LayoutError } from '../../../model/layout.ts';
 import type { LayoutSpec } from '../../../model/layout-spec.ts';
 import type { DB } from '../../db/schema.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 const BIN_BATCH = 2000;
 
@@ -20,7 +21,7 @@ export async function createWarehouseFromLayout(db: Kysely<DB>, spec: LayoutSpec
   }
   const exists = await db.selectFrom('warehouses').select('id').where('code', '=', spec.code).executeTakeFirst();
   if (exists) throw conflict(`a warehouse with code ${spec.code} already exists`, 'code');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const wh = await trx.insertInto('warehouses')
       .values({
         code: spec.code, name: spec.name, layout: JSON.stringify(spec),

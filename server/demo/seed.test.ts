@@ -1,0 +1,260 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ambientDemoLayout, coldDemoLayout } from '../../model/demo-layouts.ts';
+import { generateLayout } from '../../model/layout.ts';
+import { checkLedger } from '../domain/inventory/ledger-check.ts';
+import { isValidGtin } from '../domain/masterdata/skus.ts';
+import { backends, startTestApp, type TestApp } from '../test/harness.ts';
+import { stockPost } from '../test/fixtures.ts';
+import { bulkInsert, msTimestamp } from './bulk-insert.ts';
+import { buildCatalog, gtin13 } from './catalog.ts';
+import { SIMULATED_TYPES, simulateHistory, type SimBin } from './history.ts';
+import { Random } from './prng.ts';
+import { DEMO_DAYS, seedDemoIfEmpty, type SeedSummary } from './seed.ts';
+
+const SCALE = 0.05;
+const DAY = 86_400_000;
+
+describe('demo catalog and history (no database)', () => {
+  it('computes GTIN-13 check digits', () => {
+    expect(gtin13('400638133393')).toBe('4006381333931');
+    expect(gtin13('690123410001')).toMatch(/^690123410001\d$/);
+    expect(isValidGtin(gtin13('501234510001'))).toBe(true);
+  });
+
+  it('builds a catalog with valid, unique barcodes and a Pareto-shaped ABC split', () => {
+    const { skus, owners, suppliers, customers } = buildCatalog(new Random(1), 1);
+    expect(skus.length).toBe(2000);
+    expect(owners).toHaveLength(3);
+    expect(suppliers.some((s) => s.requiresQc)).toBe(true);
+    expect(customers.some((c) => c.minRemainingShelfLifeDays !== null)).toBe(true);
+    const barcodes = skus.flatMap((s) => [s.eaBarcode, s.caseBarcode]);
+    expect(new Set(barcodes).size).toBe(barcodes.length);
+    expect(barcodes.every(isValidGtin)).toBe(true);
+    expect(new Set(skus.map((s) => s.code)).size).toBe(skus.length);
+    for (const wh of ['WH1', 'WH2'] as const) {
+      const own = skus.filter((s) => s.warehouse === wh);
+      const a = own.filter((s) => s.abcClass === 'A');
+      const share = a.reduce((sum, s) => sum + s.popularity, 0);
+      expect(share).toBeGreaterThan(0.75);
+      expect(a.length / own.length).toBeLessThan(0.4);
+    }
+    // Cold SKUs are dated and short-lived; some ambient SKUs are dated with long shelf lives.
+    expect(skus.filter((s) => s.warehouse === 'WH2').every((s) => s.expiryTracked && s.temperature !== 'ambient'))
+      .toBe(true);
+    expect(skus.some((s) => s.temperature === 'ambient' && s.expiryTracked && s.shelfLifeDays! >= 180)).toBe(true);
+  });
+
+  it('simulates deterministically for a seed and a time', () => {
+    const bins: SimBin[] = [];
+    for (const spec of [ambientDemoLayout, coldDemoLayout]) {
+      const layout = generateLayout(spec);
+      const zones = new Map(layout.zones.map((z) => [z.code, z]));
+      for (const b of layout.bins) {
+        const zone = zones.get(b.zoneCode)!;
+        bins.push({ id: bins.length + 1, code: b.code, warehouse: spec.code as 'WH1' | 'WH2', zoneCode: b.zoneCode,
+          zoneKind: zone.kind, temperature: zone.temperature, level: b.level, pickSeq: b.pickSeq,
+          maxVolumeM3: b.maxVolumeM3, maxWeightKg: b.maxWeightKg, maxUnits: b.maxUnits });
+      }
+    }
+    const now = Date.UTC(2026, 5, 1, 14, 30);
+    const run = () => {
+      const rng = new Random(42);
+      const catalog = buildCatalog(rng.fork(1), SCALE);
+      return simulateHistory({
+        rng: rng.fork(2), scale: SCALE, now, days: DEMO_DAYS, warehouses: { WH1: 1, WH2: 2 }, bins,
+        skus: catalog.skus.map((s, i) => ({ ...s, id: i + 1, ownerId: s.owner + 1, supplierId: s.supplier + 1 })),
+        suppliers: catalog.suppliers.map((s, i) => ({ ...s, id: i + 1 })),
+        customers: catalog.customers.map((c, i) => ({ ...c, id: i + 1 })),
+        users: { manager: 1, operator1: 2, operator2: 3 }, ids: { lot: 1, movement: 1, ledger: 1 },
+      });
+    };
+    const [a, b] = [run(), run()];
+    expect(a.book.ledger.delta.length).toBeGreaterThan(1000);
+    expect(b.book.ledger.delta).toEqual(a.book.ledger.delta);
+    expect(b.book.ledger.at).toEqual(a.book.ledger.at);
+    expect(b.book.movements.docRef).toEqual(a.book.movements.docRef);
+    // Time order, nothing after now, and every balance non-negative.
+    const at = a.book.ledger.at;
+    expect(at.every((t, i) => i === 0 || t >= at[i - 1]!)).toBe(true);
+    expect(at[at.length - 1]!).toBeLessThanOrEqual(now);
+    expect(a.book.ledger.after.every((q) => q >= 0)).toBe(true);
+  });
+});
+
+describe.each(backends)('demo seed on $name', (backend) => {
+  let t: TestApp;
+  let summary: SeedSummary | null;
+  const count = async (table: 'movements' | 'ledger_entries' | 'stock_balances' | 'skus' | 'lots' | 'users'
+    | 'warehouses' | 'bins' | 'sku_barcodes') =>
+    Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    summary = await seedDemoIfEmpty(t.db, { scale: SCALE, seed: 7 });
+  });
+  afterAll(async () => t?.close());
+
+  it('bulk-inserts JS arrays as array parameters (text with quotes, commas, braces, CJK; nulls; bool; dates)', async () => {
+    await sql`create temporary table bulk_probe (n int8, s text, b bool, f float8, d date, at timestamptz)`
+      .execute(t.db);
+    const texts = ['plain', 'a,b', 'quote " and \' too', '{braces}', 'back\\slash', '华鑫 鲜牛奶 950ml', null, ''];
+    await bulkInsert(t.db, 'bulk_probe', [
+      { name: 'n', type: 'int8', values: texts.map((_, i) => (i === 3 ? null : 2 ** 40 + i)) },
+      { name: 's', type: 'text', values: texts },
+      { name: 'b', type: 'bool', values: texts.map((_, i) => i % 2 === 0) },
+      { name: 'f', type: 'float8', values: texts.map((_, i) => i / 3) },
+      { name: 'd', type: 'date', values: texts.map((_, i) => `2026-01-0${i + 1}`) },
+      msTimestamp('at', texts.map((_, i) => Date.UTC(2026, 0, 1, 8, 0, 0, i))),
+    ], { chunk: 3 });
+    const { rows } = await sql<{ n: number | null; s: string | null; b: boolean; f: number; d: string; at: Date }>`
+      select * from bulk_probe order by d`.execute(t.db);
+    expect(rows.map((r) => r.s)).toEqual(texts);
+    expect(rows[3]!.n).toBeNull();
+    expect(Number(rows[1]!.n)).toBe(2 ** 40 + 1);
+    expect(rows.map((r) => r.b)).toEqual(texts.map((_, i) => i % 2 === 0));
+    expect(rows[2]!.f).toBeCloseTo(2 / 3, 12);
+    expect(rows[7]!.d).toBe('2026-01-08');
+    expect(new Date(rows[5]!.at).getTime()).toBe(Date.UTC(2026, 0, 1, 8, 0, 0, 5));
+    await sql`drop table bulk_probe`.execute(t.db);
+  });
+
+  it('seeds two warehouses, master data and a history whose ledger matches the balances exactly', async () => {
+    expect(summary).not.toBeNull();
+    const s = summary!;
+    const warehouses = await t.db.selectFrom('warehouses').select(['code', 'name']).orderBy('code').execute();
+    expect(warehouses.map((w) => w.code)).toEqual(['WH1', 'WH2']);
+    expect(await count('bins')).toBeGreaterThan(13_000);
+    expect(await count('skus')).toBe(s.skus);
+    expect(s.skus).toBeGreaterThanOrEqual(90);
+    expect(await count('sku_barcodes')).toBe(2 * s.skus);
+    expect(await count('lots')).toBe(s.lots);
+    expect(await count('movements')).toBe(s.movements);
+    expect(await count('ledger_entries')).toBe(s.ledgerEntries);
+    expect(await count('stock_balances')).toBe(s.stockBalances);
+    expect(s.ledgerEntries).toBeGreaterThan(5_000);
+    expect(s.ledgerEntries).toBeLessThan(60_000);
+    expect(s.lots).toBeGreaterThan(50);
+
+    const check = await checkLedger(t.db);
+    expect(check.mismatches).toEqual([]);
+    expect(check).toMatchObject({ ok: true, negative: 0, ledgerRows: s.ledgerEntries });
+    const negative = await t.db.selectFrom('ledger_entries').select('id').where('qty_after', '<', 0).limit(1).execute();
+    expect(negative).toEqual([]);
+  });
+
+  it('chains qty_before/qty_after per key in time order, with movement legs at the movement time', async () => {
+    const { rows } = await sql<{ bad: number; late: number; legs: number }>`
+      select count(*) filter (where qty_before <> prev_after or qty_after <> qty_before + qty_delta)::int8 as bad,
+             count(*) filter (where at < prev_at)::int8 as late,
+             (select count(*) from ledger_entries l join movements m on m.id = l.movement_id
+               where l.at <> m.at or l.type <> m.type)::int8 as legs
+        from (select qty_before, qty_after, qty_delta, at,
+                     lag(qty_after, 1, 0::int8) over k as prev_after, lag(at) over k as prev_at
+                from ledger_entries
+              window k as (partition by bin_id, sku_id, coalesce(lot_id, 0), owner_id, status order by id)) x`
+      .execute(t.db);
+    expect(rows[0]).toEqual({ bad: 0, late: 0, legs: 0 });
+    // first_receipt_at is set exactly where stock is.
+    const { rows: receipt } = await sql<{ n: number }>`
+      select count(*)::int8 as n from stock_balances where (qty > 0) <> (first_receipt_at is not null)`.execute(t.db);
+    expect(receipt[0]!.n).toBe(0);
+  });
+
+  it('spans about 180 days ending now and uses every simulated movement type', async () => {
+    const span = await t.db.selectFrom('ledger_entries')
+      .select((eb) => [eb.fn.min('at').as('first'), eb.fn.max('at').as('last')]).executeTakeFirstOrThrow();
+    const first = new Date(span.first as Date).getTime();
+    const last = new Date(span.last as Date).getTime();
+    expect((last - first) / DAY).toBeGreaterThan(DEMO_DAYS - 2);
+    expect((last - first) / DAY).toBeLessThan(DEMO_DAYS + 2);
+    expect(last).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - last).toBeLessThan(2 * DAY);
+    const types = await t.db.selectFrom('movements').select('type').distinct().orderBy('type').execute();
+    expect(types.map((r) => r.type)).toEqual([...SIMULATED_TYPES].sort());
+    expect(Object.keys(summary!.movementsByType).sort()).toEqual([...SIMULATED_TYPES].sort());
+    // The bulk history writes no outbox events (the analytics ingester backfills from the ledger).
+    expect(Number((await t.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow()).n)).toBe(0);
+  });
+
+  it('leaves a plausible final state: stock in storage, some in QC and on hold, owners on every line', async () => {
+    const byStatus = await t.db.selectFrom('stock_balances').select(['status', (eb) => eb.fn.sum<number>('qty').as('qty')])
+      .groupBy('status').execute();
+    const qty = Object.fromEntries(byStatus.map((r) => [r.status, Number(r.qty)]));
+    expect(qty.available).toBeGreaterThan(0);
+    expect((qty.qc ?? 0) + (qty.hold ?? 0)).toBeGreaterThan(0);
+    const kinds = await t.db.selectFrom('stock_balances as sb').innerJoin('bins as b', 'b.id', 'sb.bin_id')
+      .innerJoin('zones as z', 'z.id', 'b.zone_id').select('z.kind').distinct().execute();
+    expect(kinds.map((k) => k.kind)).toEqual(expect.arrayContaining(['storage', 'pick_face']));
+    // Cold SKUs stay in the cold store, dated and within their shelf life.
+    const misplaced = await t.db.selectFrom('stock_balances as sb').innerJoin('skus as s', 's.id', 'sb.sku_id')
+      .innerJoin('bins as b', 'b.id', 'sb.bin_id').innerJoin('zones as z', 'z.id', 'b.zone_id')
+      .select('s.code').where((eb) => eb.or([
+        eb('s.temperature', '<>', eb.ref('z.temperature')).and('z.kind', 'in', ['storage', 'pick_face', 'bulk']),
+        eb('s.lot_tracked', '=', true).and('sb.lot_id', 'is', null),
+      ])).limit(5).execute();
+    expect(misplaced).toEqual([]);
+    const expired = await sql<{ n: number }>`select count(*)::int8 as n from stock_balances sb join lots l on l.id = sb.lot_id
+      where l.expiry_date < (now() - interval '1 day')::date and sb.status = 'available'`.execute(t.db);
+    expect(expired.rows[0]!.n).toBe(0);
+  });
+
+  it('links document trails: sales orders are picked and shipped, purchase orders received and put away', async () => {
+    const trail = async (prefix: string) => (await t.db.selectFrom('movements').select(['doc_ref', 'type'])
+      .where('doc_ref', 'like', `${prefix}-%`).execute());
+    const so = await trail('SO');
+    const shipped = new Set(so.filter((m) => m.type === 'ship').map((m) => m.doc_ref));
+    const picked = new Set(so.filter((m) => m.type === 'pick').map((m) => m.doc_ref));
+    expect(shipped.size).toBeGreaterThan(10);
+    expect([...shipped].every((ref) => picked.has(ref))).toBe(true);
+    expect(so[0]!.doc_ref).toMatch(/^SO-\d{8}-\d{4}$/);
+    const po = await trail('PO');
+    const received = new Set(po.filter((m) => m.type === 'receipt').map((m) => m.doc_ref));
+    expect(received.size).toBeGreaterThan(5);
+    expect(po.filter((m) => m.type === 'putaway').every((m) => received.has(m.doc_ref))).toBe(true);
+  });
+
+  it('creates the demo users with their roles and scopes', async () => {
+    const users = await t.db.selectFrom('users').select(['id', 'username', 'role'])
+      .where('username', 'in', ['manager', 'planner', 'operator1', 'operator2', 'viewer']).orderBy('username').execute();
+    expect(users.map((u) => [u.username, u.role])).toEqual([['manager', 'manager'], ['operator1', 'operator'],
+      ['operator2', 'operator'], ['planner', 'planner'], ['viewer', 'viewer']]);
+    const scopes = await t.db.selectFrom('user_scopes as us').innerJoin('users as u', 'u.id', 'us.user_id')
+      .innerJoin('warehouses as w', 'w.id', 'us.warehouse_id').leftJoin('zones as z', 'z.id', 'us.zone_id')
+      .select(['u.username', 'w.code as warehouse', 'z.code as zone', 'z.kind']).orderBy('u.username').orderBy('z.code')
+      .execute();
+    const wh1Zones = await t.db.selectFrom('zones as z').innerJoin('warehouses as w', 'w.id', 'z.warehouse_id')
+      .select('z.code').where('w.code', '=', 'WH1').where('z.kind', 'in', ['storage', 'pick_face']).orderBy('z.code')
+      .execute();
+    expect(scopes.filter((s) => s.username === 'operator1'))
+      .toEqual(wh1Zones.map((z) => expect.objectContaining({ warehouse: 'WH1', zone: z.code })));
+    expect(scopes.filter((s) => s.username === 'operator2')).toEqual([
+      { username: 'operator2', warehouse: 'WH2', zone: null, kind: null }]);
+    expect(scopes.filter((s) => !s.username.startsWith('operator'))).toEqual([]);
+    expect(summary!.users.map((u) => u.username).sort()).toEqual(['manager', 'operator1', 'operator2', 'planner', 'viewer']);
+    const token = await t.login('manager', summary!.users[0]!.password);
+    expect(token).toBeTruthy();
+  });
+
+  it('keeps working after the bulk load: a new movement through the API gets fresh ids and the ledger holds', async () => {
+    const line = await t.db.selectFrom('stock_balances as sb').innerJoin('bins as b', 'b.id', 'sb.bin_id')
+      .innerJoin('skus as s', 's.id', 'sb.sku_id').innerJoin('owners as o', 'o.id', 'sb.owner_id')
+      .innerJoin('zones as z', 'z.id', 'b.zone_id')
+      .select(['b.code as bin', 's.code as sku', 'o.code as owner'])
+      .where('s.lot_tracked', '=', false).where('sb.status', '=', 'available').where('z.kind', '=', 'storage')
+      .where('sb.qty', '>', 0).orderBy('sb.id').limit(1).executeTakeFirstOrThrow();
+    const res = await stockPost(t, '/api/inventory/adjustments',
+      { bin: line.bin, sku: line.sku, owner: line.owner, status: 'available', qty: 3, reason: 'found during count' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().movementId).toBe(summary!.movements + 1);
+    expect((await checkLedger(t.db)).ok).toBe(true);
+  });
+
+  it('does nothing when a warehouse exists', async () => {
+    const before = await Promise.all([count('movements'), count('ledger_entries'), count('skus'), count('users')]);
+    expect(await seedDemoIfEmpty(t.db, { scale: SCALE, seed: 7 })).toBeNull();
+    expect(await Promise.all([count('movements'), count('ledger_entries'), count('skus'), count('users')]))
+      .toEqual(before);
+  });
+});
