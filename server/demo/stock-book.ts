@@ -4,6 +4,7 @@
  * Everything is kept column-wise so that it can be bulk-loaded as it is.
  */
 import type { MovementType, StockStatus } from '../db/schema.ts';
+import type { Leg } from '../domain/inventory/post-movement.ts';
 
 export interface Balance {
   binId: number;
@@ -17,15 +18,8 @@ export interface Balance {
   updatedAt: number;
 }
 
-export interface BookLeg {
-  binId: number;
-  skuId: number;
-  lotId: number | null;
-  ownerId: number;
-  status: StockStatus;
-  delta: number;
-  counterBinId?: number | null;
-}
+/** A leg of the simulated history: the same shape wms_post_movement takes. */
+export type BookLeg = Leg;
 
 export interface MovementHeader {
   type: MovementType;
