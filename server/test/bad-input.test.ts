@@ -177,6 +177,17 @@ const cases: BadCase[] = [
   { route: 'PATCH /api/warehouses/:id', kind: 'bad-param', what: 'id is not a number', url: '/api/warehouses/T1',
     body: { name: 'x' }, status: 400, field: 'params.id' },
 
+  { route: 'PATCH /api/warehouses/:id/zones/:code', kind: 'wrong-type', what: 'kind is not a zone kind',
+    url: '/api/warehouses/1/zones/A', body: { kind: 'garage' }, status: 400, field: 'body.kind' },
+  { route: 'PATCH /api/warehouses/:id/zones/:code', kind: 'unknown-field', what: 'the code cannot be patched',
+    url: '/api/warehouses/1/zones/A', body: { code: 'Z' }, status: 400, field: 'body.code' },
+  { route: 'PATCH /api/warehouses/:id/zones/:code', kind: 'domain', what: 'unknown zone',
+    url: '/api/warehouses/1/zones/NOPE', body: { name: 'x' }, status: 404, field: 'code' },
+  { route: 'PATCH /api/warehouses/:id/zones/:code', kind: 'domain', what: 'unknown warehouse',
+    url: '/api/warehouses/999999/zones/A', body: { name: 'x' }, status: 404, field: 'id' },
+  { route: 'PATCH /api/warehouses/:id/zones/:code', kind: 'bad-param', what: 'id is not a number',
+    url: '/api/warehouses/T1/zones/A', body: { name: 'x' }, status: 400, field: 'params.id' },
+
   { route: 'PATCH /api/bins/:code', kind: 'wrong-type', what: 'blocked is a string', url: '/api/bins/T1-A01-R01-L1-B01',
     body: { blocked: 'yes' }, status: 400, field: 'body.blocked' },
   { route: 'PATCH /api/bins/:code', kind: 'wrong-type', what: 'negative weight limit',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { generateLayout, LayoutError } from '../../../model/layout.ts';
 import type { LayoutSpec } from '../../../model/layout-spec.ts';
-import type { DB } from '../../db/schema.ts';
+import type { DB, Temperature, ZoneKind } from '../../db/schema.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { inTransaction } from '../../db/transaction.ts';
 
@@ -102,6 +102,19 @@ export async function listZones(db: Kysely<DB>, warehouseId: number) {
       eb.selectFrom('bins').whereRef('bins.zone_id', '=', 'z.id').select(eb.fn.countAll<number>().as('n')).as('bins'),
     ])
     .where('z.warehouse_id', '=', warehouseId).orderBy('z.code').execute();
+}
+
+export interface ZonePatch { name?: string; kind?: ZoneKind; temperature?: Temperature }
+
+/** Rename a zone or change its kind or temperature class (its bins stay where they are). */
+export async function updateZone(db: Kysely<DB>, warehouseId: number, code: string, patch: ZonePatch) {
+  await getWarehouse(db, warehouseId);
+  const zone = await db.selectFrom('zones').select('id').where('warehouse_id', '=', warehouseId)
+    .where('code', '=', code).executeTakeFirst();
+  if (!zone) throw notFound('code', `warehouse ${warehouseId} has no zone ${code}`);
+  if (Object.keys(patch).length) await db.updateTable('zones').set(patch).where('id', '=', zone.id).execute();
+  return db.selectFrom('zones').select(['id', 'code', 'name', 'kind', 'temperature']).where('id', '=', zone.id)
+    .executeTakeFirstOrThrow();
 }
 
 export interface BinFilter { zone?: string; aisle?: number; level?: number; limit: number; offset: number }

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { LayoutSpecSchema, type LayoutSpec } from '../../../model/layout-spec.ts';
 import {
   createWarehouseFromLayout, getBin, getWarehouse, getWarehouseGraph, listBins, listWarehouses, listZones,
-  updateBin, updateWarehouse, type BinPatch,
+  updateBin, updateWarehouse, updateZone, type BinPatch, type ZonePatch,
 } from '../../domain/masterdata/warehouses.ts';
 import type { RouteDeps } from '../app.ts';
 import { Code, CodeParam, errors, IdParam, Pagination } from '../schemas.ts';
@@ -34,6 +34,22 @@ export async function warehouseRoutes(app: FastifyInstance, { db }: RouteDeps) {
   }, async (request) => updateWarehouse(db, (request.params as { id: number }).id, request.body as object));
   app.get('/warehouses/:id/zones', { config: read, schema: { tags: ['warehouses'], params: IdParam } },
     async (request) => listZones(db, (request.params as { id: number }).id));
+  app.patch('/warehouses/:id/zones/:code', {
+    config: write,
+    schema: {
+      tags: ['warehouses'], summary: 'Rename a zone or change its kind or temperature class',
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }), code: Code('zone code') }),
+      body: Type.Object({
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        kind: Type.Optional(Type.Enum(['storage', 'pick_face', 'bulk', 'staging', 'dock', 'qc', 'quarantine'])),
+        temperature: Type.Optional(Type.Enum(['ambient', 'chilled', 'frozen'])),
+      }, { additionalProperties: false }),
+      response: errors(400, 404),
+    },
+  }, async (request) => {
+    const { id, code } = request.params as { id: number; code: string };
+    return updateZone(db, id, code, request.body as ZonePatch);
+  });
   app.get('/warehouses/:id/graph', {
     config: read,
     schema: { tags: ['warehouses'], summary: 'Travel graph: aisle and cross-aisle nodes with distances', params: IdParam },
