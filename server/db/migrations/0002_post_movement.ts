@@ -54,13 +54,18 @@ begin
   end if;
 
   -- Stock keeps the receipt time of where it came from (stock age survives moves). A plain read:
-  -- it only dates the stock, the guarded writes below decide the quantities.
-  select min(b.first_receipt_at) into v_received
-    from jsonb_to_recordset(p->'legs') as l("binId" bigint, "skuId" bigint, "lotId" bigint, "ownerId" bigint,
-         status text, delta bigint)
-    join stock_balances b on b.bin_id = l."binId" and b.sku_id = l."skuId" and b.lot_key = coalesce(l."lotId", 0)
-         and b.owner_id = l."ownerId" and b.status = l.status
-   where l.delta < 0;
+  -- it only dates the stock, the guarded writes below decide the quantities. One key lookup per
+  -- source leg: a join against the legs would be planned once per session (generic plan), possibly
+  -- as a sequential scan while the table was small, and slow down as the table grows.
+  for v_leg in
+    select * from jsonb_to_recordset(p->'legs') as l("binId" bigint, "skuId" bigint, "lotId" bigint,
+      "ownerId" bigint, status text, delta bigint)
+    where l.delta < 0
+  loop
+    v_received := least(v_received, (select b.first_receipt_at from stock_balances b
+      where b.bin_id = v_leg."binId" and b.sku_id = v_leg."skuId" and b.lot_key = coalesce(v_leg."lotId", 0)
+        and b.owner_id = v_leg."ownerId" and b.status = v_leg.status));
+  end loop;
   v_received := coalesce(v_received, (p->>'receivedAt')::timestamptz, v_at);
 
   insert into movements (type, at, warehouse_id, user_id, device, doc_ref, reason, idem_key)
@@ -170,10 +175,10 @@ begin
                 'status', sb.status, 'qty', sb.qty, 'reserved', sb.reserved)
                 order by l.expiry_date nulls last, l.lot_no), '[]'::jsonb)
                 from stock_balances sb
-                join bins b on b.id = sb.bin_id
                 join owners o on o.id = sb.owner_id
                 left join lots l on l.id = sb.lot_id
-               where b.code = p_stock_bin and sb.sku_id = v_sku.id and sb.qty > 0))
+               where sb.bin_id = (select id from bins where code = p_stock_bin) and sb.sku_id = v_sku.id
+                 and sb.qty > 0))
     into v_result;
   return v_result;
 end
