@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as core from './migrations/0001_core.ts';
 import * as postMovement from './migrations/0002_post_movement.ts';
 import * as tokenVersion from './migrations/0003_token_version.ts';
+import * as fastMove from './migrations/0004_fast_move.ts';
 
 /** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_post_movement': postMovement,
   '0003_token_version': tokenVersion,
+  '0004_fast_move': fastMove,
 };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
+import { SYSTEM_ACTOR } from '../domain/auth/actor.ts';
+import { DomainError } from '../domain/errors.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
+import { moveStock } from '../domain/inventory/operations.ts';
 import { backends, bearer, startTestApp, type TestApp } from './harness.ts';
 import { seedSmallWorld, stockPost, type SmallWorld } from './fixtures.ts';
 
@@ -45,5 +49,27 @@ describe.each(backends)('inventory operations on $name', (backend) => {
     const after = await t.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+  });
+
+  it('a plain move costs one database round trip; an unclear one falls back and explains itself', async () => {
+    let statements = 0;
+    const counter: KyselyPlugin = {
+      transformQuery: (args) => { statements++; return args.node; },
+      transformResult: async (args) => args.result,
+    };
+    const db = t.db.withPlugin(counter);
+    const [, b, c, d] = w.binsA;
+    const moved = await moveStock(db, SYSTEM_ACTOR, { fromBin: b!, toBin: c!, sku: 'SKU-1', qty: 5 });
+    expect(statements).toBe(1);
+    expect(moved.legs.map((l) => [l.bin, l.delta, l.owner])).toEqual([[b, -5, 'OWN1'], [c, 5, 'OWN1']]);
+
+    // Two owners' stock of SKU-1 in one bin: the fast path declines, the full path names the field.
+    await stockPost(t, '/api/inventory/adjustments', { bin: c, sku: 'SKU-1', owner: 'OWN2', qty: 4, reason: 'found' });
+    statements = 0;
+    const error = await moveStock(db, SYSTEM_ACTOR, { fromBin: c!, toBin: d!, sku: 'SKU-1' }).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ status: 422, field: 'owner' });
+    expect(statements).toBeGreaterThan(1);
+    expect((await checkLedger(t.db)).ok).toBe(true);
   });
 });

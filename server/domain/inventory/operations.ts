@@ -7,6 +7,7 @@ import {
   loadStockContext, requireBin, requireSku, type BinRef, type StockContext, type StockRow,
 } from './stock-context.ts';
 import { ensureLot, assertLotUsable } from '../masterdata/lots.ts';
+import { tryFastMove } from './fast-move.ts';
 
 /** Which stock of a SKU in a bin: each part may be left out when the bin holds only one candidate. */
 export interface StockSelector {
@@ -89,6 +90,8 @@ function requireQty(qty: number | undefined, available: number, what: string): n
 export async function moveStock(db: Kysely<DB>, actor: Actor, input: MoveInput, idem?: IdempotencyInput):
   Promise<PostedMovement> {
   if (input.fromBin === input.toBin) throw badInput('toBin', 'must differ from fromBin');
+  const fast = await tryFastMove(db, actor, input, idem);
+  if (fast) return fast;
   const ctx = await loadStockContext(db, {
     binCodes: [input.fromBin, input.toBin], sku: input.sku, lot: input.lot, owner: input.owner,
     stockBin: input.fromBin,

@@ -69,7 +69,15 @@ export async function postMovement(
   request: MovementRequest,
   idempotency: IdempotencyInput = {},
 ): Promise<PostedMovement> {
-  const payload = JSON.stringify({
+  const payload = { ...movementHeader(actor, request, idempotency), legs: request.legs };
+  const posted = await callStockFunction<PostedMovement>(db, 'wms_post_movement', payload, request.labels);
+  if (request.legCodes) posted.legs = posted.legs.map((leg, i) => ({ ...leg, ...request.legCodes![i] }));
+  return posted;
+}
+
+/** The movement fields every stock function takes besides the legs. */
+export function movementHeader(actor: Actor, request: Omit<MovementRequest, 'legs'>, idempotency: IdempotencyInput) {
+  return {
     type: request.type,
     warehouseId: request.warehouseId,
     userId: actor.userId,
@@ -79,30 +87,33 @@ export async function postMovement(
     receivedAt: request.receivedAt ?? null,
     idemKey: idempotency.key ?? null,
     requestHash: idempotency.requestHash ?? null,
-    legs: request.legs,
-  });
+  };
+}
+
+/** Call one of the stock-writing SQL functions with a JSON payload, retrying deadlocks and serialization failures. */
+export async function callStockFunction<T>(db: Kysely<DB>, fn: 'wms_post_movement' | 'wms_move', payload: object,
+  labels?: string[]): Promise<T> {
+  const json = JSON.stringify(payload);
   for (let attempt = 1; ; attempt++) {
     try {
-      const { rows } = await sql<{ r: PostedMovement }>`select wms_post_movement(${payload}::jsonb) as r`.execute(db);
-      const posted = rows[0]!.r;
-      if (request.legCodes) posted.legs = posted.legs.map((leg, i) => ({ ...leg, ...request.legCodes![i] }));
-      return posted;
+      const { rows } = await sql<{ r: T }>`select ${sql.raw(fn)}(${json}::jsonb) as r`.execute(db);
+      return rows[0]!.r;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
         continue;
       }
-      throw translate(error, request);
+      throw translate(error, labels);
     }
   }
 }
 
-function translate(error: unknown, request: MovementRequest): unknown {
+function translate(error: unknown, labels?: string[]): unknown {
   const e = error as { code?: string; message?: string; detail?: string };
   if (e.code === 'WM409') {
     const detail = JSON.parse(e.detail ?? '{}') as { leg?: number; requested?: number; available?: number };
-    const label = detail.leg !== undefined ? request.labels?.[detail.leg] : undefined;
+    const label = detail.leg !== undefined ? labels?.[detail.leg] : undefined;
     return conflict(
       `not enough stock${label ? ` of ${label}` : ''}: ${detail.requested} requested, ${detail.available} available`,
       'qty',
