@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Kysely's view of the tables created in ./migrations. Keep in step with the DDL. */
 type Id = Generated<number>;
@@ -8,7 +8,6 @@ type Json<T = unknown> = ColumnType<T, string | T, string | T>;
 export type ZoneKind = 'storage' | 'pick_face' | 'bulk' | 'staging' | 'dock' | 'qc' | 'quarantine';
 export type Temperature = 'ambient' | 'chilled' | 'frozen';
 export type StockStatus = 'available' | 'qc' | 'hold' | 'damaged';
-export const STOCK_STATUSES: readonly StockStatus[] = ['available', 'qc', 'hold', 'damaged'];
 export type MovementType = 'receipt' | 'putaway' | 'move' | 'pick' | 'ship' | 'adjust_gain' | 'adjust_loss'
   | 'scrap' | 'count_variance' | 'status_change' | 'transfer_out' | 'transfer_in';
 export type Role = 'admin' | 'manager' | 'planner' | 'operator' | 'viewer';
@@ -103,8 +102,3 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
 }
-
-export type Sku = Selectable<SkusTable>;
-export type Bin = Selectable<BinsTable>;
-export type NewBin = Insertable<BinsTable>;
-export type User = Selectable<UsersTable>;

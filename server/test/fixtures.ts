@@ -1,6 +1,6 @@
 import type { LayoutSpec } from '../../model/layout-spec.ts';
-import type { TestApp } from './harness.ts';
-import { bearer } from './harness.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { bearer, startTestApp, type TestApp } from './harness.ts';
 
 /** A small warehouse: two storage zones (A, B) of 2 aisles x 2 racks x 2 levels x 2 bins, and staging. */
 export const smallLayout: LayoutSpec = {
@@ -49,4 +49,18 @@ export async function seedSmallWorld(t: TestApp): Promise<SmallWorld> {
 export function stockPost(t: TestApp, url: string, payload: object, token = t.adminToken,
   headers: Record<string, string> = {}) {
   return t.app.inject({ method: 'POST', url, payload, headers: { ...bearer(token), ...headers } });
+}
+
+/**
+ * For a describe block: start a test app on the backend with the small world before its tests and
+ * close it after. Read `world.t` and `world.w` inside the tests (they are set by then).
+ */
+export function useSmallWorld(backend: { url?: string }): { t: TestApp; w: SmallWorld } {
+  const world = {} as { t: TestApp; w: SmallWorld };
+  beforeAll(async () => {
+    world.t = await startTestApp(backend);
+    world.w = await seedSmallWorld(world.t);
+  });
+  afterAll(async () => world.t?.close());
+  return world;
 }

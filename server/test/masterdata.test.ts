@@ -1,38 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, bearer, startTestApp, type TestApp } from './harness.ts';
-import { seedSmallWorld, type SmallWorld } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { backends, bearer } from './harness.ts';
+import { useSmallWorld } from './fixtures.ts';
+import { toBaseUnits } from '../domain/masterdata/skus.ts';
 
 /** Happy paths of master data: what a planner or admin does when setting up a warehouse. */
 describe.each(backends)('master data on $name', (backend) => {
-  let t: TestApp;
-  let w: SmallWorld;
-  beforeAll(async () => {
-    t = await startTestApp(backend);
-    w = await seedSmallWorld(t);
-  });
-  afterAll(async () => t?.close());
+  const world = useSmallWorld(backend);
 
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    t.app.inject({ method, url, payload, headers: bearer(t.adminToken) });
+    world.t.app.inject({ method, url, payload, headers: bearer(world.t.adminToken) });
 
   it('a warehouse from a layout has its zones, bins in pick sequence and a travel graph', async () => {
-    const zones = (await call('GET', `/api/warehouses/${w.warehouseId}/zones`)).json();
+    const zones = (await call('GET', `/api/warehouses/${world.w.warehouseId}/zones`)).json();
     expect(zones.map((z: { code: string; bins: number }) => [z.code, z.bins])).toEqual([['A', 16], ['B', 16]]);
-    const bins = (await call('GET', `/api/warehouses/${w.warehouseId}/bins?zone=B&limit=5`)).json();
+    const bins = (await call('GET', `/api/warehouses/${world.w.warehouseId}/bins?zone=B&limit=5`)).json();
     expect(bins).toHaveLength(5);
     expect(bins.every((b: { zone: string }) => b.zone === 'B')).toBe(true);
     const seqs = bins.map((b: { pick_seq: number }) => b.pick_seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-    const graph = (await call('GET', `/api/warehouses/${w.warehouseId}/graph`)).json();
+    const graph = (await call('GET', `/api/warehouses/${world.w.warehouseId}/graph`)).json();
     expect(graph.nodes.length).toBeGreaterThan(8);
     expect(graph.edges.every((e: { length: number }) => e.length > 0)).toBe(true);
   });
 
   it('renames a zone and changes its kind', async () => {
-    const res = await call('PATCH', `/api/warehouses/${w.warehouseId}/zones/B`, { name: 'Pick faces', kind: 'pick_face' });
+    const res = await call('PATCH', `/api/warehouses/${world.w.warehouseId}/zones/B`, { name: 'Pick faces', kind: 'pick_face' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ code: 'B', name: 'Pick faces', kind: 'pick_face' });
-    const bin = (await call('GET', `/api/bins/${w.binsB[0]}`)).json();
+    const bin = (await call('GET', `/api/bins/${world.w.binsB[0]}`)).json();
     expect(bin).toMatchObject({ zone: 'B', kind: 'pick_face', warehouse: 'T1' });
   });
 
@@ -46,6 +41,9 @@ describe.each(backends)('master data on $name', (backend) => {
     expect(found.map((s: { code: string }) => s.code)).toEqual(['TEA-1']);
     const patched = await call('PATCH', '/api/skus/TEA-1', { abcClass: 'A', units: [{ unit: 'CASE', factor: 6 }] });
     expect(patched.json()).toMatchObject({ abc_class: 'A', units: [{ unit: 'CASE', factor: 6 }] });
+    expect(await toBaseUnits(world.t.db, 'TEA-1', 2, 'CASE')).toBe(12);
+    expect(await toBaseUnits(world.t.db, 'TEA-1', 2, 'EA')).toBe(2);
+    await expect(toBaseUnits(world.t.db, 'TEA-1', 1, 'PAL')).rejects.toMatchObject({ status: 400, field: 'unit' });
     expect((await call('DELETE', '/api/skus/TEA-1')).statusCode).toBe(204);
     expect((await call('GET', '/api/skus/TEA-1')).statusCode).toBe(404);
   });

@@ -28,12 +28,6 @@ export function mayActIn(actor: Actor, place: Placed): boolean {
   return actor.scope.warehouses.has(place.warehouse_id) || actor.scope.zones.has(place.zone_id);
 }
 
-export function mayActInWarehouse(actor: Actor, warehouseId: number): boolean {
-  if (!actor.scope) return true;
-  if (actor.scope.warehouses.has(warehouseId)) return true;
-  return false;
-}
-
 /** Enforced in the service layer for every stock change: both ends of a move must be in scope. */
 export function assertMayActIn(actor: Actor, place: Placed, field: string) {
   if (!mayActIn(actor, place)) {

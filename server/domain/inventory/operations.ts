@@ -79,7 +79,7 @@ export function selectStock(ctx: StockContext, sel: StockSelector, bin: BinRef):
 
 function requireQty(qty: number | undefined, available: number, what: string): number {
   const q = qty ?? available;
-  if (q <= 0) throw conflict(`nothing to move: all ${available === 0 ? 'stock' : ''} of ${what} is reserved`, 'qty');
+  if (q <= 0) throw conflict(`nothing to move: all of ${what} is reserved`, 'qty');
   if (q > available) {
     throw conflict(`not enough stock of ${what}: ${q} requested, ${available} available`, 'qty',
       { requested: q, available });
