@@ -3,6 +3,7 @@ import * as core from './migrations/0001_core.ts';
 import * as postMovement from './migrations/0002_post_movement.ts';
 import * as tokenVersion from './migrations/0003_token_version.ts';
 import * as fastMove from './migrations/0004_fast_move.ts';
+import * as workflows from './migrations/0005_workflows.ts';
 
 /** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002_post_movement': postMovement,
   '0003_token_version': tokenVersion,
   '0004_fast_move': fastMove,
+  '0005_workflows': workflows,
 };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;

@@ -10,6 +10,14 @@ export type Temperature = 'ambient' | 'chilled' | 'frozen';
 export type StockStatus = 'available' | 'qc' | 'hold' | 'damaged';
 export type MovementType = 'receipt' | 'putaway' | 'move' | 'pick' | 'ship' | 'adjust_gain' | 'adjust_loss'
   | 'scrap' | 'count_variance' | 'status_change' | 'transfer_out' | 'transfer_in';
+export type AllocationStrategy = 'fifo' | 'lifo' | 'fefo';
+export type TaskType = 'putaway' | 'pick' | 'replenish' | 'count' | 'move' | 'qc';
+export type TaskStatus = 'open' | 'assigned' | 'in_progress' | 'done' | 'cancelled';
+export type InboundType = 'purchase' | 'return' | 'transfer_in' | 'production';
+export type OutboundType = 'sales' | 'issue' | 'transfer_out';
+export type OutboundStatus = 'open' | 'allocated' | 'backordered' | 'released' | 'picked' | 'packed' | 'shipped'
+  | 'cancelled';
+export type WaveMode = 'order' | 'batch' | 'zone';
 export type Role = 'admin' | 'manager' | 'planner' | 'operator' | 'viewer';
 
 export interface AppSettingsTable { key: string; value: string }
@@ -28,9 +36,12 @@ export interface BinsTable {
   max_volume_m3: number; max_weight_kg: number; max_units: number | null;
   pick_seq: number | null; access_node: string | null; blocked: Generated<boolean>;
 }
-export interface OwnersTable { id: Id; code: string; name: string; created_at: Generated<Date> }
+export interface OwnersTable {
+  id: Id; code: string; name: string; created_at: Generated<Date>; allocation_strategy: Generated<AllocationStrategy | null>;
+}
 export interface SuppliersTable {
   id: Id; code: string; name: string; requires_qc: Generated<boolean>; created_at: Generated<Date>;
+  over_receipt_pct: Generated<number>;
 }
 export interface CustomersTable {
   id: Id; code: string; name: string; min_remaining_shelf_life_days: number | null; created_at: Generated<Date>;
@@ -41,7 +52,7 @@ export interface SkusTable {
   shelf_life_days: number | null; min_remaining_shelf_life_days: number | null;
   lot_tracked: Generated<boolean>; expiry_tracked: Generated<boolean>;
   abc_class: Generated<'A' | 'B' | 'C'>; temperature: Generated<Temperature>; requires_qc: Generated<boolean>;
-  created_at: Generated<Date>;
+  created_at: Generated<Date>; allocation_strategy: Generated<AllocationStrategy | null>;
 }
 export interface SkuUnitsTable { sku_id: number; unit: string; factor: number }
 export interface SkuBarcodesTable { barcode: string; sku_id: number; kind: Generated<string>; unit: string }
@@ -81,7 +92,94 @@ export interface AuditLogTable {
   status_code: number | null; details: Json | null; ip: string | null;
 }
 
+export interface TasksTable {
+  id: Id; warehouse_id: number; zone_id: number | null; type: TaskType; status: Generated<TaskStatus>;
+  priority: Generated<number>; assignee_user_id: number | null; assignee_agv: string | null;
+  source_bin_id: number | null; target_bin_id: number | null; sku_id: number | null; lot_id: number | null;
+  owner_id: number | null; stock_status: StockStatus | null; qty: number | null; done_qty: Generated<number>;
+  ref_type: string | null; ref_id: number | null; pick_list_id: number | null; seq: number | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>; created_at: Generated<Date>; updated_at: Generated<Date>;
+  done_at: Date | null;
+}
+export interface InboundOrdersTable {
+  id: Id; warehouse_id: number; code: string; type: InboundType;
+  status: Generated<'open' | 'receiving' | 'closed' | 'cancelled'>; owner_id: number; supplier_id: number | null;
+  customer_id: number | null; blind: Generated<boolean>; over_receipt_pct: Generated<number>;
+  expected_at: Timestamp | null; dock_bin_id: number | null; created_by: number | null; created_at: Generated<Date>;
+  closed_at: Date | null;
+}
+export interface InboundLinesTable {
+  id: Id; order_id: number; line_no: number; sku_id: number; expected_qty: number; received_qty: Generated<number>;
+  lot_no: string | null; expiry_date: string | null;
+}
+export interface ReceiptsTable {
+  id: Id; order_id: number; line_id: number; bin_id: number; sku_id: number; lot_id: number | null; owner_id: number;
+  status: 'available' | 'qc'; qty: number; serial: string | null; scan: string | null; movement_id: number;
+  user_id: number | null; at: Generated<Date>;
+}
+export interface InboundDiscrepanciesTable {
+  id: Id; order_id: number; line_id: number; expected_qty: number; received_qty: number;
+  kind: 'short' | 'over' | 'unexpected'; note: string | null; created_at: Generated<Date>;
+}
+export interface QcInspectionsTable {
+  id: Id; warehouse_id: number; receipt_id: number | null; task_id: number | null; bin_id: number; sku_id: number;
+  lot_id: number | null; owner_id: number; qty: number; status: Generated<'open' | 'done'>;
+  result: 'pass' | 'fail' | 'partial' | null; passed_qty: number | null; failed_qty: number | null;
+  disposition: 'quarantine' | 'damaged' | null; note: string | null; inspected_by: number | null;
+  created_at: Generated<Date>; done_at: Date | null;
+}
+export interface OutboundOrdersTable {
+  id: Id; warehouse_id: number; code: string; type: OutboundType; status: Generated<OutboundStatus>;
+  owner_id: number; customer_id: number | null; strategy: AllocationStrategy | null; carrier: string | null;
+  cutoff_at: Timestamp | null; priority: Generated<number>; wave_id: number | null; staging_bin_id: number | null;
+  created_by: number | null; created_at: Generated<Date>; shipped_at: Date | null;
+}
+export interface OutboundLinesTable {
+  id: Id; order_id: number; line_no: number; sku_id: number; qty: number; lot_no: string | null;
+  strategy: AllocationStrategy | null; allocated_qty: Generated<number>; picked_qty: Generated<number>;
+  shipped_qty: Generated<number>; short_qty: Generated<number>;
+}
+export interface AllocationsTable {
+  id: Id; order_id: number; line_id: number; balance_id: number; bin_id: number; sku_id: number;
+  lot_id: number | null; owner_id: number; qty: number; picked_qty: Generated<number>;
+  status: Generated<'open' | 'picked' | 'short' | 'cancelled'>; strategy: string; created_at: Generated<Date>;
+}
+export interface WavesTable {
+  id: Id; warehouse_id: number; code: string; mode: WaveMode;
+  status: Generated<'released' | 'picking' | 'picked' | 'cancelled'>; criteria: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_by: number | null; created_at: Generated<Date>;
+}
+export interface PickListsTable {
+  id: Id; wave_id: number; warehouse_id: number; zone_id: number | null; mode: WaveMode;
+  status: Generated<'open' | 'in_progress' | 'done' | 'cancelled'>; orders: number[];
+  totes: ColumnType<Record<string, string>, string | undefined, string>; start_node: string | null; end_node: string | null;
+  route_method: string | null; distance_m: number | null; assignee_user_id: number | null;
+  created_at: Generated<Date>;
+}
+export interface CartonsTable {
+  id: Id; order_id: number; code: string; weight_kg: number; length_m: number | null; width_m: number | null;
+  height_m: number | null; contents: Json<{ sku: string; lot: string | null; qty: number }[]>; packed_by: number | null;
+  packed_at: Generated<Date>;
+}
+export interface ShipmentsTable {
+  id: Id; order_id: number; carrier: string; tracking_no: string; cartons: number; weight_kg: number;
+  movement_id: number | null; shipped_by: number | null; shipped_at: Generated<Date>;
+}
+
 export interface DB {
+  tasks: TasksTable;
+  inbound_orders: InboundOrdersTable;
+  inbound_lines: InboundLinesTable;
+  receipts: ReceiptsTable;
+  inbound_discrepancies: InboundDiscrepanciesTable;
+  qc_inspections: QcInspectionsTable;
+  outbound_orders: OutboundOrdersTable;
+  outbound_lines: OutboundLinesTable;
+  allocations: AllocationsTable;
+  waves: WavesTable;
+  pick_lists: PickListsTable;
+  cartons: CartonsTable;
+  shipments: ShipmentsTable;
   app_settings: AppSettingsTable;
   warehouses: WarehousesTable;
   zones: ZonesTable;

@@ -20,6 +20,9 @@ import { userRoutes } from './routes/users.ts';
 import { warehouseRoutes } from './routes/warehouses.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { twinRoutes } from './routes/twin.ts';
+import { inboundRoutes } from './routes/inbound.ts';
+import { outboundRoutes } from './routes/outbound.ts';
+import { taskRoutes } from './routes/tasks.ts';
 
 export interface AppOptions {
   database: Database;
@@ -85,6 +88,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await api.register(partyRoutes, deps);
     await api.register(inventoryRoutes, deps);
     await api.register(auditRoutes, deps);
+    await api.register(inboundRoutes, deps);
+    await api.register(outboundRoutes, deps);
+    await api.register(taskRoutes, deps);
     api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api' });
   await app.register(twinRoutes);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayoutSpec } from '../../model/layout-spec.ts';
 import { backends, bearer, type TestApp, startTestApp } from './harness.ts';
 import { seedSmallWorld, stockPost, type SmallWorld } from './fixtures.ts';
+import { setupWorkflowWorld, workflowCases, type WorkflowIds } from './bad-input-workflows.ts';
 
 /**
  * Bad input never changes anything and never gets a 500: every mutating route refuses a wrong type,
@@ -15,6 +16,7 @@ interface World extends SmallWorld {
   t2Bin: string;
   blockedBin: string;
   operatorId: number;
+  wf: WorkflowIds;
 }
 
 interface BadCase {
@@ -23,7 +25,7 @@ interface BadCase {
   kind: Kind;
   what: string;
   /** Concrete URL when the route has parameters. */
-  url?: string;
+  url?: string | ((w: World) => string);
   body?: unknown | ((w: World) => unknown);
   headers?: Record<string, string>;
   status: number;
@@ -387,6 +389,7 @@ const cases: BadCase[] = [
     field: 'to' },
   { route: 'POST /api/inventory/status-changes', kind: 'domain', what: 'unknown bin',
     body: (w: World) => status(w, { bin: 'T1-NOPE' }), status: 404, field: 'bin' },
+  ...workflowCases<World>(),
 ];
 
 /** Row count and a digest of every row, per business table (everything but the audit log and idempotency keys). */
@@ -444,7 +447,8 @@ describe.each(backends)('bad input on $name', (backend) => {
     await t.db.updateTable('lots').set({ expiry_date: past }).where('lot_no', '=', 'OLD').execute();
     const blockedBin = small.binsA[7]!;
     await admin('PATCH', `/api/bins/${blockedBin}`, { blocked: true });
-    w = { ...small, t2Bin, blockedBin, operatorId: operator.id };
+    const wf = await setupWorkflowWorld(t);
+    w = { ...small, t2Bin, blockedBin, operatorId: operator.id, wf };
     tables = await businessTables(t);
   });
   afterAll(async () => t?.close());
@@ -454,7 +458,7 @@ describe.each(backends)('bad input on $name', (backend) => {
       'lots', 'bins', 'zones', 'warehouses', 'owners', 'users', 'user_scopes', 'sku_barcodes']));
     expect(tables).not.toContain('audit_log');
     const snap = await snapshot(t, tables);
-    expect(snap['stock qty']).toBe('150 units');
+    expect(snap['stock qty']).toBe('176 units');
   });
 
   it('every mutating route has bad-input cases of every kind that applies to it', () => {
@@ -486,7 +490,7 @@ describe.each(backends)('bad input on $name', (backend) => {
     const before = await snapshot(t, tables);
     const [method, route] = c.route.split(' ') as [string, string];
     const payload = typeof c.body === 'function' ? c.body(w) : c.body;
-    const res = await t.app.inject({ method: method as 'POST', url: c.url ?? route,
+    const res = await t.app.inject({ method: method as 'POST', url: (typeof c.url === 'function' ? c.url(w) : c.url) ?? route,
       headers: { ...bearer(t.adminToken), ...c.headers },
       ...(payload === undefined ? {} : { payload: payload as object }) });
     expect(res.statusCode, `${caseName(c)}: ${res.body}`).toBe(c.status);

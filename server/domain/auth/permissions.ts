@@ -10,6 +10,10 @@ export const PERMISSIONS = [
   'inventory:move',
   'inventory:adjust',
   'inventory:status',
+  'inbound:write',
+  'outbound:write',
+  'tasks:execute',
+  'tasks:manage',
   'users:manage',
   'audit:read',
 ] as const;
@@ -20,9 +24,10 @@ const READ: Permission[] = ['authenticated', 'masterdata:read', 'inventory:read'
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
   manager: new Set([...READ, 'masterdata:write', 'inventory:move', 'inventory:adjust', 'inventory:status',
-    'audit:read']),
-  planner: new Set([...READ, 'inventory:move']),
-  operator: new Set([...READ, 'inventory:move', 'inventory:status']),
+    'audit:read', 'inbound:write', 'outbound:write', 'tasks:execute', 'tasks:manage']),
+  planner: new Set([...READ, 'inventory:move', 'outbound:write']),
+  // Operators do the physical steps (receive, QC, put away, pick, pack, ship) where their zones allow.
+  operator: new Set([...READ, 'inventory:move', 'inventory:status', 'tasks:execute']),
   viewer: new Set([...READ, 'audit:read']),
 };
 

@@ -12,6 +12,8 @@ export interface Leg {
   /** signed, base units */
   delta: number;
   counterBinId?: number | null;
+  /** Signed change of the reservation with this leg: a pick takes its reservation (-n), staging keeps it (+n). */
+  reservedDelta?: number;
 }
 
 export interface PostedLeg extends Leg {
@@ -100,9 +102,13 @@ export async function callStockFunction<T>(db: Kysely<DB>, fn: 'wms_post_movemen
       return rows[0]!.r;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-        continue;
+      if (code && RETRYABLE.has(code)) {
+        // Inside a caller's transaction the whole transaction is lost: let its owner retry it.
+        if (db.isTransaction) throw error;
+        if (attempt < MAX_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          continue;
+        }
       }
       throw translate(error, labels);
     }

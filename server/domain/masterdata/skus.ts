@@ -3,6 +3,7 @@ import type { DB, Temperature } from '../../db/schema.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { ensureLot } from './lots.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import { isValidGtin } from '../../../model/scan/gs1.ts';
 
 export interface SkuInput {
   code: string;
@@ -25,14 +26,8 @@ export interface SkuInput {
   barcodes?: { barcode: string; kind?: 'gtin' | 'ean' | 'upc' | 'internal'; unit?: string }[];
 }
 
-/** GS1 check digit (GTIN-8/12/13/14): a mistyped barcode is refused before it pollutes master data. */
-export function isValidGtin(code: string): boolean {
-  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(code)) return false;
-  const digits = [...code].map(Number);
-  const check = digits.pop()!;
-  const sum = digits.reverse().reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10 === check;
-}
+// The GS1 check-digit rule lives with the scan parser; re-exported so existing importers keep working.
+export { isValidGtin };
 
 function validateSku(input: Partial<SkuInput>) {
   if (input.expiryTracked && !input.lotTracked && input.lotTracked !== undefined) {

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import {
+  closeInboundOrder, createInboundOrder, getInboundOrder, listInboundOrders, type InboundOrderInput,
+} from '../../domain/inbound/orders.ts';
+import { getQcInspection, recordQcResult, type QcResultInput } from '../../domain/inbound/qc.ts';
+import { receive, type ReceiveInput } from '../../domain/inbound/receive.ts';
+import type { RouteDeps } from '../app.ts';
+import { actorOf } from '../auth.ts';
+import { Code, errors, IdParam, idempotencyHeader, IsoDate, Pagination } from '../schemas.ts';
+
+const Qty = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'base units' });
+const id = (request: { params: unknown }) => (request.params as { id: number }).id;
+
+/** Inbound: ASNs, receiving by scan, QC inspections. */
+export async function inboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
+  const tags = ['inbound'];
+
+  app.post('/inbound-orders', {
+    config: { permission: 'inbound:write' },
+    schema: {
+      tags, summary: 'Create an inbound order (ASN) with its expected lines', headers: idempotencyHeader,
+      body: Type.Object({
+        warehouse: Code('warehouse code'), code: Code('order number, unique per warehouse'),
+        type: Type.Enum(['purchase', 'return', 'transfer_in', 'production']), owner: Code('owner code'),
+        supplier: Type.Optional(Code('supplier code (purchase orders)')),
+        customer: Type.Optional(Code('customer code (returns)')),
+        blind: Type.Optional(Type.Boolean({ description: 'receive whatever arrives without expected lines' })),
+        overReceiptPct: Type.Optional(Type.Integer({ minimum: 0, maximum: 100,
+          description: 'over-receipt tolerance, percent (default: the supplier\'s)' })),
+        expectedAt: Type.Optional(Type.String({ format: 'date-time' })),
+        dockBin: Type.Optional(Code('dock or staging bin to receive into (default the first dock/staging bin)')),
+        lines: Type.Array(Type.Object({ sku: Code('SKU code'), qty: Qty, lot: Type.Optional(Code('expected lot')),
+          expiry: Type.Optional(IsoDate) }, { additionalProperties: false }), { maxItems: 5000 }),
+      }, { additionalProperties: false, examples: [{ warehouse: 'WH1', code: 'PO-1001', type: 'purchase',
+        owner: 'ACME', supplier: 'SUP-01', lines: [{ sku: 'SKU-0001', qty: 120 }] }] }),
+      response: errors(400, 403, 404, 409),
+    },
+  }, async (request, reply) => reply.code(201)
+    .send(await createInboundOrder(db, actorOf(request), request.body as InboundOrderInput)));
+
+  app.get('/inbound-orders', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Inbound orders, newest first',
+      querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')),
+        status: Type.Optional(Type.Enum(['open', 'receiving', 'closed', 'cancelled'])), ...Pagination },
+      { additionalProperties: false }) },
+  }, async (request) => listInboundOrders(db, actorOf(request), request.query as never));
+
+  app.get('/inbound-orders/:id', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'An inbound order with its lines, progress and discrepancies', params: IdParam,
+      response: errors(403, 404) },
+  }, async (request) => getInboundOrder(db, actorOf(request), id(request)));
+
+  app.post('/inbound-orders/:id/receipts', {
+    config: { permission: 'tasks:execute' },
+    schema: {
+      tags, summary: 'Receive by scan: SKU code, GTIN or GS1-128 / DataMatrix string (lot, expiry and count read from it)',
+      headers: idempotencyHeader, params: IdParam,
+      body: Type.Object({
+        scan: Type.String({ minLength: 1, maxLength: 200, description: 'what the scanner read' }),
+        qty: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'in scanned units (default: the GS1 count, else 1)' })),
+        lot: Type.Optional(Code('lot number, when the scan does not carry it')),
+        expiry: Type.Optional(IsoDate), mfgDate: Type.Optional(IsoDate),
+        serial: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        bin: Type.Optional(Code('dock, staging or QC bin (default the order\'s dock bin)')),
+      }, { additionalProperties: false, examples: [{ scan: '(01)09501101530003(17)271231(10)LOT-42', qty: 24 }] }),
+      response: errors(400, 403, 404, 409, 422),
+    },
+  }, async (request) => receive(db, actorOf(request), id(request), request.body as ReceiveInput));
+
+  app.post('/inbound-orders/:id/close', {
+    config: { permission: 'inbound:write' },
+    schema: { tags, summary: 'Close receiving; lines received short or over get a discrepancy record',
+      headers: idempotencyHeader, params: IdParam,
+      body: Type.Object({ note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+        { additionalProperties: false }),
+      response: errors(400, 403, 404, 409) },
+  }, async (request) => closeInboundOrder(db, actorOf(request), id(request), (request.body as { note?: string })?.note));
+
+  app.get('/qc-inspections/:id', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'A QC inspection', params: IdParam, response: errors(404) },
+  }, async (request) => getQcInspection(db, id(request)));
+
+  app.post('/qc-inspections/:id/result', {
+    config: { permission: 'tasks:execute' },
+    schema: {
+      tags, summary: 'Record a QC result: pass releases the stock for putaway; fail quarantines it or marks it damaged',
+      headers: idempotencyHeader, params: IdParam,
+      body: Type.Object({
+        result: Type.Enum(['pass', 'fail', 'partial']),
+        passedQty: Type.Optional(Type.Integer({ minimum: 1, description: 'for partial: how many passed' })),
+        disposition: Type.Optional(Type.Enum(['quarantine', 'damaged'], { description: 'where failed stock goes' })),
+        note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+      }, { additionalProperties: false, examples: [{ result: 'partial', passedQty: 20, disposition: 'damaged' }] }),
+      response: errors(400, 403, 404, 409),
+    },
+  }, async (request) => recordQcResult(db, actorOf(request), id(request), request.body as QcResultInput));
+}
