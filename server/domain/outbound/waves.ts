@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, WaveMode } from '../../db/schema.ts';
 import { inRetriedTransaction } from '../../db/transaction.ts';
@@ -87,15 +88,18 @@ export async function releaseWave(db: Kysely<DB>, actor: Actor, input: WaveInput
       .where('b.blocked', '=', false).orderBy(sql`case z.kind when 'staging' then 0 else 1 end`).orderBy('b.pick_seq')
       .execute();
     if (!staging.length) throw conflict(`warehouse ${wh.code} has no staging or dock bin to pick to`, 'warehouse');
-    const count = await trx.selectFrom('waves').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('warehouse_id', '=', wh.id).executeTakeFirstOrThrow();
-    const code = input.code ?? `W${String(Number(count.n) + 1).padStart(5, '0')}`;
-    const clash = await trx.selectFrom('waves').select('id').where('warehouse_id', '=', wh.id).where('code', '=', code)
-      .executeTakeFirst();
-    if (clash) throw conflict(`wave ${code} already exists`, 'code');
-    const wave = await trx.insertInto('waves').values({ warehouse_id: wh.id, code, mode: input.mode,
-      criteria: JSON.stringify({ ...input, warehouse: undefined }), created_by: actor.userId || null })
+    if (input.code) {
+      const clash = await trx.selectFrom('waves').select('id').where('warehouse_id', '=', wh.id)
+        .where('code', '=', input.code).executeTakeFirst();
+      if (clash) throw conflict(`wave ${input.code} already exists`, 'code');
+    }
+    // Without a code the wave is named after its id (W00042): unique however many waves start at once.
+    const inserted = await trx.insertInto('waves').values({ warehouse_id: wh.id, code: input.code ?? `pending-${randomUUID()}`,
+      mode: input.mode, criteria: JSON.stringify({ ...input, warehouse: undefined }), created_by: actor.userId || null })
       .returning('id').executeTakeFirstOrThrow();
+    const code = input.code ?? `W${String(inserted.id).padStart(5, '0')}`;
+    if (!input.code) await trx.updateTable('waves').set({ code }).where('id', '=', inserted.id).execute();
+    const wave = inserted;
 
     // Each order gets a staging lane, round robin over the warehouse's staging bins.
     const stagingOf = new Map<number, typeof staging[number]>();
