@@ -95,8 +95,8 @@ describe('Ratliff-Rosenthal', () => {
     const request = { start: 'DOCK-D1', stops };
     const rr = ratliffRosenthalRoute(graph, request)!;
     expectValidRoute(layout, graph, request, rr);
-    // 4 aisles walked end to end, the front cross aisle out and back (an even count ends at the
-    // front) and the dock leg twice: cheaper than any return trip here.
+    // Each aisle walked end to end once, cross aisles worth twice the block's width (S-shape with
+    // an even aisle count) and the dock leg out and back: cheaper than any return trip here.
     const aisleLength = graph.distance(graph.index('A01-F'), graph.index('A01-B'));
     const across = graph.distance(graph.index('A01-F'), graph.index('A04-F'));
     const dock = graph.distance(graph.index('DOCK-D1'), graph.index('A01-F'));

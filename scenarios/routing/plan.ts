@@ -9,7 +9,7 @@ import type { RouteGraph } from './graph.ts';
 import { localSearchNodes } from './local-search.ts';
 import { resolveRequest, routeFromNodeOrder, routeFromWalk, type PickRoute, type RouteRequest } from './tour.ts';
 
-/** Largest list (distinct stop nodes) the router hands to Held-Karp: about 10 ms at this size. */
+/** Largest list (distinct stop nodes) the router hands to Held-Karp: about 5 ms at this size. */
 export const PLAN_HELD_KARP_LIMIT = 13;
 
 export function planPickRoute(graph: RouteGraph, request: RouteRequest): PickRoute {

@@ -4,6 +4,8 @@ import * as postMovement from './migrations/0002_post_movement.ts';
 import * as tokenVersion from './migrations/0003_token_version.ts';
 import * as fastMove from './migrations/0004_fast_move.ts';
 import * as workflows from './migrations/0005_workflows.ts';
+import * as counts from './migrations/0006_counts.ts';
+import * as transfers from './migrations/0007_transfers.ts';
 
 /** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const migrations: Record<string, Migration> = {
   '0003_token_version': tokenVersion,
   '0004_fast_move': fastMove,
   '0005_workflows': workflows,
+  '0006_counts': counts,
+  '0007_transfers': transfers,
 };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;

@@ -114,8 +114,8 @@ export interface InboundLinesTable {
 }
 export interface ReceiptsTable {
   id: Id; order_id: number; line_id: number; bin_id: number; sku_id: number; lot_id: number | null; owner_id: number;
-  status: 'available' | 'qc'; qty: number; serial: string | null; scan: string | null; movement_id: number;
-  user_id: number | null; at: Generated<Date>;
+  status: 'available' | 'qc' | 'damaged'; qty: number; serial: string | null; scan: string | null; movement_id: number;
+  user_id: number | null; at: Generated<Date>; disposition: Generated<'restock' | 'qc' | 'scrap' | null>;
 }
 export interface InboundDiscrepanciesTable {
   id: Id; order_id: number; line_id: number; expected_qty: number; received_qty: number;
@@ -133,6 +133,7 @@ export interface OutboundOrdersTable {
   owner_id: number; customer_id: number | null; strategy: AllocationStrategy | null; carrier: string | null;
   cutoff_at: Timestamp | null; priority: Generated<number>; wave_id: number | null; staging_bin_id: number | null;
   created_by: number | null; created_at: Generated<Date>; shipped_at: Date | null;
+  dest_warehouse_id: Generated<number | null>;
 }
 export interface OutboundLinesTable {
   id: Id; order_id: number; line_no: number; sku_id: number; qty: number; lot_no: string | null;
@@ -165,8 +166,39 @@ export interface ShipmentsTable {
   id: Id; order_id: number; carrier: string; tracking_no: string; cartons: number; weight_kg: number;
   movement_id: number | null; shipped_by: number | null; shipped_at: Generated<Date>;
 }
+export type CountKind = 'periodic' | 'cycle' | 'dynamic';
+export type CountStatus = 'open' | 'counting' | 'review' | 'approved' | 'cancelled';
+export type CountLineStatus = 'pending' | 'recount' | 'counted';
+export interface CountsTable {
+  id: Generated<number>; warehouse_id: number; code: string; kind: CountKind; status: Generated<CountStatus>;
+  zone_id: number | null; trigger: string; blind: Generated<boolean>; tolerance_pct: Generated<number>;
+  freeze: Generated<boolean>; frozen_bin_ids: ColumnType<number[], string | undefined, string>; created_by: number | null;
+  created_at: Generated<Date>; approved_by: number | null; approved_at: Date | null; movement_id: number | null;
+}
+export interface CountLinesTable {
+  id: Id; count_id: number; bin_id: number; sku_id: number | null; lot_id: number | null; owner_id: number | null;
+  stock_status: Generated<StockStatus>; status: Generated<CountLineStatus>; expected_qty: Generated<number>;
+  counted_qty: number | null; recount_qty: number | null; final_qty: number | null; variance: number | null;
+  counted_by: number | null; counted_at: Date | null; task_id: number | null;
+}
+export interface PickFacesTable {
+  id: Id; bin_id: number; sku_id: number; min_qty: number; max_qty: number; updated_at: Generated<Date>;
+}
+
+export interface TransfersTable {
+  id: Id; code: string; from_warehouse_id: number; to_warehouse_id: number; outbound_order_id: number;
+  inbound_order_id: number | null; status: Generated<'open' | 'in_transit' | 'received' | 'cancelled'>;
+  shipped_at: Date | null; received_at: Date | null;
+}
+export interface TransferLinesTable {
+  id: Id; transfer_id: number; sku_id: number; lot_id: number | null; owner_id: number; qty_shipped: number;
+  qty_received: Generated<number>;
+}
 
 export interface DB {
+  counts: CountsTable;
+  count_lines: CountLinesTable;
+  pick_faces: PickFacesTable;
   tasks: TasksTable;
   inbound_orders: InboundOrdersTable;
   inbound_lines: InboundLinesTable;
@@ -180,6 +212,8 @@ export interface DB {
   pick_lists: PickListsTable;
   cartons: CartonsTable;
   shipments: ShipmentsTable;
+  transfers: TransfersTable;
+  transfer_lines: TransferLinesTable;
   app_settings: AppSettingsTable;
   warehouses: WarehousesTable;
   zones: ZonesTable;

@@ -23,6 +23,8 @@ import { twinRoutes } from './routes/twin.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { outboundRoutes } from './routes/outbound.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { countRoutes } from './routes/counts.ts';
+import { replenishmentRoutes } from './routes/replenishment.ts';
 
 export interface AppOptions {
   database: Database;
@@ -91,6 +93,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await api.register(inboundRoutes, deps);
     await api.register(outboundRoutes, deps);
     await api.register(taskRoutes, deps);
+    await api.register(countRoutes, deps);
+    await api.register(replenishmentRoutes, deps);
     api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api' });
   await app.register(twinRoutes);

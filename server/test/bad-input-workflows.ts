@@ -14,6 +14,14 @@ export interface WorkflowIds {
   order: number;
   stagingBin: string;
   storeBins: string[];
+  /** An open dynamic count of storeBins[3] (empty) and its task; a cancelled count. */
+  count: number;
+  countTask: number;
+  countBin: string;
+  cancelledCount: number;
+  /** A pick-face bin with min/max for SKU-1, and the open replenish task that fills it from storeBins[0]. */
+  faceBin: string;
+  replenishTask: number;
 }
 
 type Kind = 'wrong-type' | 'missing-field' | 'unknown-field' | 'domain' | 'bad-param';
@@ -35,7 +43,7 @@ export async function setupWorkflowWorld(t: TestApp): Promise<WorkflowIds> {
     return res.json();
   };
   await call('/api/warehouses', { code: 'T5', name: 'Workflows', zones: [zone('S', 0), zone('G', 10, 'staging'),
-    zone('Q', 20, 'qc')] });
+    zone('Q', 20, 'qc'), zone('P', 30, 'pick_face')] });
   await call('/api/suppliers', { code: 'SUPQC', name: 'Inspected', requiresQc: true });
   const bins = await t.db.selectFrom('bins').select('code').where('code', 'like', 'T5-%').orderBy('pick_seq').execute();
   const storeBins = bins.map((b) => b.code).filter((c) => c.startsWith('T5-A01'));
@@ -54,8 +62,18 @@ export async function setupWorkflowWorld(t: TestApp): Promise<WorkflowIds> {
     headers: bearer(t.adminToken) });
   const stop = list.json().stops[0];
   const detail = await t.app.inject({ method: 'GET', url: `/api/outbound-orders/${order.id}`, headers: bearer(t.adminToken) });
+  const count = await call('/api/counts', { warehouse: 'T5', kind: 'dynamic', bins: [storeBins[3]] });
+  const cancelled = await call('/api/counts', { warehouse: 'T5', kind: 'dynamic', bins: [storeBins[2]] });
+  await call(`/api/counts/${cancelled.id}/cancel`, {});
+  const faceBin = bins.map((b) => b.code).find((c) => c.startsWith('T5-A04'))!;
+  const face = await t.app.inject({ method: 'PUT', url: '/api/pick-faces', headers: bearer(t.adminToken),
+    payload: { bin: faceBin, sku: 'SKU-1', min: 5, max: 10 } });
+  expect(face.statusCode, face.body).toBe(200);
+  const run = await call('/api/replenishment/run', { warehouse: 'T5' });
   return { inbound: inbound.id, qc: qcReceipt.next.inspectionId, putawayTask: receipt.next.taskId,
-    pickTask: stop.task_id, pickBin: stop.bin, order: order.id, stagingBin: detail.json().staging_bin, storeBins };
+    pickTask: stop.task_id, pickBin: stop.bin, order: order.id, stagingBin: detail.json().staging_bin, storeBins,
+    count: count.id, countTask: count.tasks[0], countBin: storeBins[3]!, cancelledCount: cancelled.id, faceBin,
+    replenishTask: run.created[0].taskId };
 }
 
 export function workflowCases<W extends { wf: WorkflowIds }>(): Case<W>[] {
@@ -222,5 +240,127 @@ export function workflowCases<W extends { wf: WorkflowIds }>(): Case<W>[] {
       body: { trackingNo: 'X1' }, status: 409, field: 'id' },
     { route: 'POST /api/outbound-orders/:id/ship', kind: 'bad-param', what: 'unknown order',
       url: '/api/outbound-orders/999999/ship', body: { trackingNo: 'X1' }, status: 404, field: 'id' },
+
+    { route: 'POST /api/counts', kind: 'wrong-type', what: 'kind is unknown', body: { warehouse: 'T5', kind: 'yearly' },
+      status: 400, field: 'body.kind' },
+    { route: 'POST /api/counts', kind: 'wrong-type', what: 'tolerance above 100',
+      body: { warehouse: 'T5', kind: 'periodic', zone: 'S', tolerancePct: 150 }, status: 400, field: 'body.tolerancePct' },
+    { route: 'POST /api/counts', kind: 'missing-field', what: 'no kind', body: { warehouse: 'T5', zone: 'S' },
+      status: 400, field: 'body.kind' },
+    { route: 'POST /api/counts', kind: 'unknown-field', what: 'an aisle', body: { warehouse: 'T5', kind: 'periodic',
+      zone: 'S', aisle: 1 }, status: 400, field: 'body.aisle' },
+    { route: 'POST /api/counts', kind: 'domain', what: 'unknown warehouse', body: { warehouse: 'NOWH', kind: 'periodic',
+      zone: 'S' }, status: 404, field: 'warehouse' },
+    { route: 'POST /api/counts', kind: 'domain', what: 'periodic without zone', body: { warehouse: 'T5', kind: 'periodic' },
+      status: 400, field: 'zone' },
+    { route: 'POST /api/counts', kind: 'domain', what: 'unknown zone', body: { warehouse: 'T5', kind: 'periodic', zone: 'ZZ' },
+      status: 404, field: 'zone' },
+    { route: 'POST /api/counts', kind: 'domain', what: 'a zone with a bin being counted',
+      body: { warehouse: 'T5', kind: 'periodic', zone: 'S' }, status: 409, field: 'zone' },
+    { route: 'POST /api/counts', kind: 'domain', what: 'dynamic without bins', body: { warehouse: 'T5', kind: 'dynamic' },
+      status: 400, field: 'bins' },
+    { route: 'POST /api/counts', kind: 'domain', what: 'a bin of another warehouse',
+      body: { warehouse: 'T5', kind: 'dynamic', bins: ['T1-A01-R01-L1-B01'] }, status: 400, field: 'bins[0]' },
+    { route: 'POST /api/counts', kind: 'domain', what: 'a bin already being counted',
+      body: (w: W) => ({ warehouse: 'T5', kind: 'dynamic', bins: [w.wf.storeBins[0], w.wf.countBin] }), status: 409,
+      field: 'bins[1]' },
+
+    { route: 'POST /api/counts/cycle/schedule', kind: 'wrong-type', what: 'warehouse is a number', body: { warehouse: 5 },
+      status: 400, field: 'body.warehouse' },
+    { route: 'POST /api/counts/cycle/schedule', kind: 'missing-field', what: 'no warehouse', body: {}, status: 400,
+      field: 'body.warehouse' },
+    { route: 'POST /api/counts/cycle/schedule', kind: 'unknown-field', what: 'a class', body: { warehouse: 'T5',
+      abcClass: 'A' }, status: 400, field: 'body.abcClass' },
+    { route: 'POST /api/counts/cycle/schedule', kind: 'domain', what: 'unknown warehouse', body: { warehouse: 'NOWH' },
+      status: 404, field: 'warehouse' },
+
+    { route: 'POST /api/counts/:id/approve', kind: 'domain', what: 'a count still open',
+      url: (w) => `/api/counts/${w.wf.count}/approve`, status: 409, field: 'id' },
+    { route: 'POST /api/counts/:id/approve', kind: 'domain', what: 'a cancelled count',
+      url: (w) => `/api/counts/${w.wf.cancelledCount}/approve`, status: 409, field: 'id' },
+    { route: 'POST /api/counts/:id/approve', kind: 'domain', what: 'unknown count', url: '/api/counts/999999/approve',
+      status: 404, field: 'id' },
+    { route: 'POST /api/counts/:id/approve', kind: 'bad-param', what: 'id is text', url: '/api/counts/abc/approve',
+      status: 400, field: 'params.id' },
+
+    { route: 'POST /api/counts/:id/cancel', kind: 'wrong-type', what: 'reason is a number',
+      url: (w) => `/api/counts/${w.wf.count}/cancel`, body: { reason: 5 }, status: 400, field: 'body.reason' },
+    { route: 'POST /api/counts/:id/cancel', kind: 'unknown-field', what: 'a status',
+      url: (w) => `/api/counts/${w.wf.count}/cancel`, body: { status: 'cancelled' }, status: 400, field: 'body.status' },
+    { route: 'POST /api/counts/:id/cancel', kind: 'domain', what: 'a cancelled count',
+      url: (w) => `/api/counts/${w.wf.cancelledCount}/cancel`, body: {}, status: 409, field: 'id' },
+    { route: 'POST /api/counts/:id/cancel', kind: 'bad-param', what: 'id is zero', url: '/api/counts/0/cancel', body: {},
+      status: 400, field: 'params.id' },
+
+    { route: 'POST /api/tasks/:id/count', kind: 'wrong-type', what: 'qty is text', url: (w) => `/api/tasks/${w.wf.countTask}/count`,
+      body: (w: W) => ({ bin: w.wf.countBin, qty: 'none' }), status: 400, field: 'body.qty' },
+    { route: 'POST /api/tasks/:id/count', kind: 'wrong-type', what: 'negative qty', url: (w) => `/api/tasks/${w.wf.countTask}/count`,
+      body: (w: W) => ({ bin: w.wf.countBin, qty: -1 }), status: 400, field: 'body.qty' },
+    { route: 'POST /api/tasks/:id/count', kind: 'missing-field', what: 'no qty', url: (w) => `/api/tasks/${w.wf.countTask}/count`,
+      body: (w: W) => ({ bin: w.wf.countBin }), status: 400, field: 'body.qty' },
+    { route: 'POST /api/tasks/:id/count', kind: 'unknown-field', what: 'an expected qty',
+      url: (w) => `/api/tasks/${w.wf.countTask}/count`, body: (w: W) => ({ bin: w.wf.countBin, qty: 0, expected: 0 }),
+      status: 400, field: 'body.expected' },
+    { route: 'POST /api/tasks/:id/count', kind: 'domain', what: 'wrong bin', url: (w) => `/api/tasks/${w.wf.countTask}/count`,
+      body: (w: W) => ({ bin: w.wf.storeBins[0], qty: 0 }), status: 422, field: 'bin' },
+    { route: 'POST /api/tasks/:id/count', kind: 'domain', what: 'a quantity without an item',
+      url: (w) => `/api/tasks/${w.wf.countTask}/count`, body: (w: W) => ({ bin: w.wf.countBin, qty: 3 }), status: 400,
+      field: 'item' },
+    { route: 'POST /api/tasks/:id/count', kind: 'domain', what: 'unknown item', url: (w) => `/api/tasks/${w.wf.countTask}/count`,
+      body: (w: W) => ({ bin: w.wf.countBin, item: 'NOPE', qty: 3 }), status: 404, field: 'item' },
+    { route: 'POST /api/tasks/:id/count', kind: 'domain', what: 'a lot-tracked item without lot',
+      url: (w) => `/api/tasks/${w.wf.countTask}/count`, body: (w: W) => ({ bin: w.wf.countBin, item: 'MILK', qty: 3 }),
+      status: 400, field: 'lot' },
+    { route: 'POST /api/tasks/:id/count', kind: 'domain', what: 'count on a pick task',
+      url: (w) => `/api/tasks/${w.wf.pickTask}/count`,
+      body: (w: W) => ({ bin: w.wf.pickBin, qty: 0 }), status: 409, field: 'id' },
+    { route: 'POST /api/tasks/:id/count', kind: 'bad-param', what: 'unknown task', url: '/api/tasks/999999/count',
+      body: (w: W) => ({ bin: w.wf.countBin, qty: 0 }), status: 404, field: 'id' },
+
+    { route: 'PUT /api/pick-faces', kind: 'wrong-type', what: 'min is text',
+      body: (w: W) => ({ bin: w.wf.faceBin, sku: 'SKU-1', min: 'low', max: 10 }), status: 400, field: 'body.min' },
+    { route: 'PUT /api/pick-faces', kind: 'wrong-type', what: 'max is zero',
+      body: (w: W) => ({ bin: w.wf.faceBin, sku: 'SKU-1', min: 0, max: 0 }), status: 400, field: 'body.max' },
+    { route: 'PUT /api/pick-faces', kind: 'missing-field', what: 'no max',
+      body: (w: W) => ({ bin: w.wf.faceBin, sku: 'SKU-1', min: 1 }), status: 400, field: 'body.max' },
+    { route: 'PUT /api/pick-faces', kind: 'unknown-field', what: 'an owner',
+      body: (w: W) => ({ bin: w.wf.faceBin, sku: 'SKU-1', min: 1, max: 5, owner: 'OWN1' }), status: 400, field: 'body.owner' },
+    { route: 'PUT /api/pick-faces', kind: 'domain', what: 'min above max',
+      body: (w: W) => ({ bin: w.wf.faceBin, sku: 'SKU-1', min: 20, max: 10 }), status: 400, field: 'min' },
+    { route: 'PUT /api/pick-faces', kind: 'domain', what: 'a storage bin',
+      body: (w: W) => ({ bin: w.wf.storeBins[0], sku: 'SKU-1', min: 1, max: 10 }), status: 400, field: 'bin' },
+    { route: 'PUT /api/pick-faces', kind: 'domain', what: 'unknown SKU',
+      body: (w: W) => ({ bin: w.wf.faceBin, sku: 'NOPE', min: 1, max: 10 }), status: 404, field: 'sku' },
+    { route: 'PUT /api/pick-faces', kind: 'domain', what: 'unknown bin',
+      body: { bin: 'T5-NOPE', sku: 'SKU-1', min: 1, max: 10 }, status: 404, field: 'bin' },
+
+    { route: 'POST /api/replenishment/run', kind: 'wrong-type', what: 'warehouse is an array', body: { warehouse: ['T5'] },
+      status: 400, field: 'body.warehouse' },
+    { route: 'POST /api/replenishment/run', kind: 'missing-field', what: 'no warehouse', body: {}, status: 400,
+      field: 'body.warehouse' },
+    { route: 'POST /api/replenishment/run', kind: 'unknown-field', what: 'a SKU', body: { warehouse: 'T5', sku: 'SKU-1' },
+      status: 400, field: 'body.sku' },
+    { route: 'POST /api/replenishment/run', kind: 'domain', what: 'unknown warehouse', body: { warehouse: 'NOWH' },
+      status: 404, field: 'warehouse' },
+
+    { route: 'POST /api/tasks/:id/replenish', kind: 'wrong-type', what: 'qty is text',
+      url: (w) => `/api/tasks/${w.wf.replenishTask}/replenish`, body: (w: W) => ({ bin: w.wf.faceBin, qty: 'all' }),
+      status: 400, field: 'body.qty' },
+    { route: 'POST /api/tasks/:id/replenish', kind: 'missing-field', what: 'no bin',
+      url: (w) => `/api/tasks/${w.wf.replenishTask}/replenish`, body: {}, status: 400, field: 'body.bin' },
+    { route: 'POST /api/tasks/:id/replenish', kind: 'unknown-field', what: 'a source bin',
+      url: (w) => `/api/tasks/${w.wf.replenishTask}/replenish`,
+      body: (w: W) => ({ bin: w.wf.faceBin, fromBin: w.wf.storeBins[0] }), status: 400, field: 'body.fromBin' },
+    { route: 'POST /api/tasks/:id/replenish', kind: 'domain', what: 'wrong bin',
+      url: (w) => `/api/tasks/${w.wf.replenishTask}/replenish`, body: (w: W) => ({ bin: w.wf.storeBins[1] }), status: 422,
+      field: 'bin' },
+    { route: 'POST /api/tasks/:id/replenish', kind: 'domain', what: 'more than the task',
+      url: (w) => `/api/tasks/${w.wf.replenishTask}/replenish`, body: (w: W) => ({ bin: w.wf.faceBin, qty: 11 }),
+      status: 422, field: 'qty' },
+    { route: 'POST /api/tasks/:id/replenish', kind: 'domain', what: 'replenish on a count task',
+      url: (w) => `/api/tasks/${w.wf.countTask}/replenish`, body: (w: W) => ({ bin: w.wf.faceBin }), status: 409,
+      field: 'id' },
+    { route: 'POST /api/tasks/:id/replenish', kind: 'bad-param', what: 'id is text', url: '/api/tasks/x/replenish',
+      body: { bin: 'T5-A04-R01-L1-B01' }, status: 400, field: 'params.id' },
   ];
 }

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertWarehouseScope, assertWarehouseVisible } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
+import { closeTransfer } from '../transfers/transfers.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import {
   firstBinOfKind, requireBin, requireCustomer, requireOwner, requireSku, requireSupplier, requireWarehouse, type SkuRow,
@@ -103,7 +104,7 @@ export async function listInboundOrders(db: Kysely<DB>, actor: Actor, f: { wareh
  */
 export async function closeInboundOrder(db: Kysely<DB>, actor: Actor, id: number, note?: string) {
   await inTransaction(db, async (trx) => {
-    const order = await trx.selectFrom('inbound_orders').select(['id', 'status', 'warehouse_id', 'code'])
+    const order = await trx.selectFrom('inbound_orders').select(['id', 'status', 'warehouse_id', 'code', 'type'])
       .where('id', '=', id).forUpdate().executeTakeFirst();
     if (!order) throw notFound('id', `no inbound order ${id}`);
     assertWarehouseScope(actor, order.warehouse_id, 'id');
@@ -119,6 +120,7 @@ export async function closeInboundOrder(db: Kysely<DB>, actor: Actor, id: number
       }))).execute();
     }
     await trx.updateTable('inbound_orders').set({ status: 'closed', closed_at: new Date() }).where('id', '=', id).execute();
+    if (order.type === 'transfer_in') await closeTransfer(trx, id);
     await appendEvent(trx, 'inbound.updated', order.warehouse_id, { orderId: id, code: order.code, status: 'closed',
       discrepancies: off.length });
   });

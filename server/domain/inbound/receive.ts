@@ -10,6 +10,7 @@ import { ensureLot, addDays } from '../masterdata/lots.ts';
 import { requireBin, type SkuRow } from '../masterdata/lookup.ts';
 import { createTask } from '../tasks/tasks.ts';
 import { planPutaway } from '../putaway/putaway.ts';
+import { receiveFromTransit } from '../transfers/transfers.ts';
 import { RECEIVING_ZONE_KINDS } from './orders.ts';
 
 export interface ReceiveInput {
@@ -23,6 +24,8 @@ export interface ReceiveInput {
   serial?: string;
   /** Receive into this dock/staging/QC bin instead of the order's dock bin. */
   bin?: string;
+  /** Customer returns only: restock (available, put away), qc (inspect first) or scrap (written off at once). */
+  disposition?: 'restock' | 'qc' | 'scrap';
 }
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
@@ -51,20 +54,34 @@ export async function receive(db: Kysely<DB>, actor: Actor, orderId: number, inp
   const mfgDate = input.mfgDate ?? item.productionDate;
   let expiry = input.expiry ?? item.expiry;
   if (!expiry && mfgDate && sku.shelf_life_days) expiry = addDays(mfgDate, sku.shelf_life_days);
+  if (!expiry && lotNo) {
+    // A lot the warehouse knows already (a transfer, a return) carries its expiry.
+    const known = await db.selectFrom('lots').select('expiry_date').where('sku_id', '=', sku.id)
+      .where('lot_no', '=', lotNo).executeTakeFirst();
+    expiry = known?.expiry_date ?? undefined;
+  }
   if (sku.lot_tracked && !lotNo) throw badInput('lot', `SKU ${sku.code} is lot-tracked: scan or enter the lot number`);
   if (sku.expiry_tracked && !expiry) {
     throw badInput('expiry', `SKU ${sku.code} is expiry-tracked: scan or enter the expiry date of lot ${lotNo}`);
   }
-  if (expiry) assertShelfLife(sku, lotNo ?? '-', expiry);
+  // Returned goods on their way to scrap may be as old as they like.
+  const checkShelfLife = input.disposition !== 'scrap';
+  if (expiry && checkShelfLife) assertShelfLife(sku, lotNo ?? '-', expiry);
 
   return inRetriedTransaction(db, async (trx) => {
     const order = await trx.selectFrom('inbound_orders as o').leftJoin('suppliers as s', 's.id', 'o.supplier_id')
-      .select(['o.id', 'o.code', 'o.status', 'o.warehouse_id', 'o.owner_id', 'o.blind', 'o.over_receipt_pct',
+      .select(['o.id', 'o.code', 'o.status', 'o.type', 'o.warehouse_id', 'o.owner_id', 'o.blind', 'o.over_receipt_pct',
         'o.dock_bin_id', 's.requires_qc as supplier_qc'])
       .where('o.id', '=', orderId).forUpdate('o').executeTakeFirst();
     if (!order) throw notFound('id', `no inbound order ${orderId}`);
     if (order.status === 'closed' || order.status === 'cancelled') {
       throw conflict(`inbound order ${order.code} is ${order.status}`, 'id');
+    }
+    if (order.type === 'return' && !input.disposition) {
+      throw badInput('disposition', 'a customer return says what becomes of it: restock, qc or scrap');
+    }
+    if (order.type !== 'return' && input.disposition) {
+      throw badInput('disposition', 'only customer returns take a disposition');
     }
     const bin = input.bin
       ? await requireBin(trx, input.bin, 'bin', { warehouseId: order.warehouse_id, kinds: RECEIVING_ZONE_KINDS })
@@ -79,11 +96,11 @@ export async function receive(db: Kysely<DB>, actor: Actor, orderId: number, inp
     if (lot && expiry && lot.expiry_date && lot.expiry_date !== expiry) {
       throw badInput('expiry', `lot ${lot.lot_no} is already known with expiry ${lot.expiry_date}`);
     }
-    if (lot?.expiry_date) assertShelfLife(sku, lot.lot_no, lot.expiry_date);
-    const status = sku.requires_qc || order.supplier_qc ? 'qc' as const : 'available' as const;
+    if (lot?.expiry_date && checkShelfLife) assertShelfLife(sku, lot.lot_no, lot.expiry_date);
+    const status = receiptStatus(order, sku.requires_qc, input.disposition);
 
     const movement = await postMovement(trx, actor, {
-      type: 'receipt', warehouseId: order.warehouse_id, docRef: order.code,
+      type: order.type === 'transfer_in' ? 'transfer_in' : 'receipt', warehouseId: order.warehouse_id, docRef: order.code,
       reason: `receipt line ${line.line_no}`,
       labels: [`${sku.code} into ${bin.code}`],
       legCodes: [{ bin: bin.code, sku: sku.code, lot: lot?.lot_no ?? null }],
@@ -92,8 +109,9 @@ export async function receive(db: Kysely<DB>, actor: Actor, orderId: number, inp
     const receipt = await trx.insertInto('receipts').values({
       order_id: order.id, line_id: line.id, bin_id: bin.id, sku_id: sku.id, lot_id: lot?.id ?? null,
       owner_id: order.owner_id, status, qty, serial: input.serial ?? item.serial ?? null, scan: input.scan,
-      movement_id: movement.movementId, user_id: actor.userId || null,
+      movement_id: movement.movementId, user_id: actor.userId || null, disposition: input.disposition ?? null,
     }).returning('id').executeTakeFirstOrThrow();
+    if (order.type === 'transfer_in') await receiveFromTransit(trx, order.id, sku.id, lot?.id ?? null, qty);
     await trx.updateTable('inbound_lines').set((eb) => ({ received_qty: eb('received_qty', '+', qty) }))
       .where('id', '=', line.id).execute();
     if (order.status === 'open') {
@@ -104,8 +122,17 @@ export async function receive(db: Kysely<DB>, actor: Actor, orderId: number, inp
 
     const stock = { warehouseId: order.warehouse_id, binId: bin.id, zoneId: bin.zone_id, skuId: sku.id,
       lotId: lot?.id ?? null, ownerId: order.owner_id, qty };
-    let next: { type: 'qc' | 'putaway'; taskId: number; inspectionId?: number; targetBin?: string | null };
-    if (status === 'qc') {
+    let next: { type: 'qc' | 'putaway' | 'scrapped'; taskId?: number; inspectionId?: number; targetBin?: string | null;
+      movementId?: number };
+    if (status === 'damaged') {
+      const scrapped = await postMovement(trx, actor, {
+        type: 'scrap', warehouseId: order.warehouse_id, docRef: order.code, reason: 'customer return: scrap',
+        labels: [`${sku.code} in ${bin.code}`],
+        legCodes: [{ bin: bin.code, sku: sku.code, lot: lot?.lot_no ?? null }],
+        legs: [{ binId: bin.id, skuId: sku.id, lotId: lot?.id ?? null, ownerId: order.owner_id, status, delta: -qty }],
+      });
+      next = { type: 'scrapped', movementId: scrapped.movementId };
+    } else if (status === 'qc') {
       const taskId = await createTask(trx, { warehouseId: order.warehouse_id, zoneId: bin.zone_id, type: 'qc',
         sourceBinId: bin.id, skuId: sku.id, lotId: lot?.id ?? null, ownerId: order.owner_id, stockStatus: 'qc', qty,
         refType: 'receipt', refId: receipt.id, priority: 60 });
@@ -128,6 +155,15 @@ export async function receive(db: Kysely<DB>, actor: Actor, orderId: number, inp
     return { receiptId: receipt.id, movementId: movement.movementId, seq: movement.seq, sku: sku.code,
       lot: lot?.lot_no ?? null, expiry: lot?.expiry_date ?? null, qty, status, bin: bin.code, line: progress, next };
   });
+}
+
+/** Where received stock starts: returns by their disposition, others by the SKU's or supplier's QC rule. */
+function receiptStatus(order: { type: string; supplier_qc: boolean | null }, skuQc: boolean,
+  disposition?: 'restock' | 'qc' | 'scrap'): 'available' | 'qc' | 'damaged' {
+  if (disposition === 'scrap') return 'damaged';
+  if (disposition === 'qc') return 'qc';
+  if (disposition === 'restock') return 'available';
+  return skuQc || order.supplier_qc ? 'qc' : 'available';
 }
 
 /** An expired lot, or one with less than the SKU's minimum remaining shelf life, is refused at the door. */

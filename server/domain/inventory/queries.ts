@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB, StockStatus } from '../../db/schema.ts';
 import type { Actor } from '../auth/actor.ts';
 import { notFound } from '../errors.ts';
+import { inTransit } from '../transfers/transfers.ts';
 
 export interface StockFilter {
   sku?: string; bin?: string; lot?: string; owner?: string; zone?: string; warehouse?: string;
@@ -70,7 +71,10 @@ export async function availableToPromise(db: Kysely<DB>, actor: Actor, f: { sku:
   }));
   const total = rows.reduce((acc, r) => ({ onHand: acc.onHand + r.onHand, atp: acc.atp + r.atp }),
     { onHand: 0, atp: 0 });
-  return { sku: sku.code, name: sku.name, ...total, lines: rows };
+  // Owned but not in any bin: on its way between warehouses (not available to promise until received).
+  const transit = await inTransit(db, sku.id);
+  return { sku: sku.code, name: sku.name, ...total, inTransit: transit.reduce((s, t) => s + t.qty, 0), lines: rows,
+    transit };
 }
 
 function ledgerView(db: Kysely<DB>) {

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertWarehouseScope, assertWarehouseVisible } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
+import { openTransfer } from '../transfers/transfers.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { requireCustomer, requireOwner, requireSku, requireWarehouse, type SkuRow } from '../masterdata/lookup.ts';
 
@@ -19,6 +20,8 @@ export interface OutboundOrderInput {
   carrier?: string;
   cutoffAt?: string;
   priority?: number;
+  /** transfer_out: the warehouse receiving the stock. */
+  toWarehouse?: string;
   lines: OutboundLineInput[];
 }
 
@@ -26,6 +29,12 @@ export async function createOutboundOrder(db: Kysely<DB>, actor: Actor, input: O
   const wh = await requireWarehouse(db, input.warehouse);
   assertWarehouseScope(actor, wh.id, 'warehouse');
   if (input.type === 'sales' && !input.customer) throw badInput('customer', 'a sales order names the customer');
+  if ((input.type === 'transfer_out') !== (input.toWarehouse !== undefined)) {
+    throw badInput('toWarehouse', input.type === 'transfer_out' ? 'a transfer-out names the receiving warehouse'
+      : 'only a transfer-out has a receiving warehouse');
+  }
+  const dest = input.toWarehouse ? await requireWarehouse(db, input.toWarehouse, 'toWarehouse') : undefined;
+  if (dest && dest.id === wh.id) throw badInput('toWarehouse', 'must differ from the shipping warehouse');
   const owner = await requireOwner(db, input.owner);
   const customer = input.customer ? await requireCustomer(db, input.customer) : undefined;
   const skus: SkuRow[] = [];
@@ -46,8 +55,9 @@ export async function createOutboundOrder(db: Kysely<DB>, actor: Actor, input: O
       warehouse_id: wh.id, code: input.code, type: input.type, owner_id: owner.id, customer_id: customer?.id ?? null,
       strategy: input.strategy ?? null, carrier: input.carrier ?? null, cutoff_at: input.cutoffAt ?? null,
       priority: input.priority ?? 50, wave_id: null, staging_bin_id: null, created_by: actor.userId || null,
-      shipped_at: null,
+      shipped_at: null, dest_warehouse_id: dest?.id ?? null,
     }).returning('id').executeTakeFirstOrThrow();
+    if (dest) await openTransfer(trx, { id: order.id, code: input.code, warehouseId: wh.id }, dest.id);
     await trx.insertInto('outbound_lines').values(input.lines.map((l, i) => ({
       order_id: order.id, line_no: i + 1, sku_id: skus[i]!.id, qty: l.qty, lot_no: l.lot ?? null,
       strategy: l.strategy ?? null,
@@ -62,9 +72,10 @@ export async function getOutboundOrder(db: Kysely<DB>, actor: Actor, id: number)
   const order = await db.selectFrom('outbound_orders as o').innerJoin('warehouses as w', 'w.id', 'o.warehouse_id')
     .innerJoin('owners as ow', 'ow.id', 'o.owner_id').leftJoin('customers as c', 'c.id', 'o.customer_id')
     .leftJoin('waves as wv', 'wv.id', 'o.wave_id').leftJoin('bins as sb', 'sb.id', 'o.staging_bin_id')
+    .leftJoin('warehouses as dw', 'dw.id', 'o.dest_warehouse_id')
     .select(['o.id', 'o.code', 'o.type', 'o.status', 'o.strategy', 'o.carrier', 'o.cutoff_at', 'o.priority',
       'o.created_at', 'o.shipped_at', 'o.warehouse_id', 'w.code as warehouse', 'ow.code as owner', 'c.code as customer',
-      'wv.code as wave', 'sb.code as staging_bin'])
+      'wv.code as wave', 'sb.code as staging_bin', 'dw.code as to_warehouse'])
     .where('o.id', '=', id).executeTakeFirst();
   if (!order) throw notFound('id', `no outbound order ${id}`);
   await assertWarehouseVisible(db, actor, order.warehouse_id, 'id');

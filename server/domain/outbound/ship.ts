@@ -5,6 +5,7 @@ import { assertMayActIn, type Actor } from '../auth/actor.ts';
 import { appendEvent } from '../events.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { postMovement, type Leg } from '../inventory/post-movement.ts';
+import { shipTransfer } from '../transfers/transfers.ts';
 
 export interface CartonInput {
   code?: string;
@@ -30,7 +31,8 @@ async function stagedStock(db: Kysely<DB>, orderId: number) {
 
 async function lockOrder(db: Kysely<DB>, orderId: number) {
   const order = await db.selectFrom('outbound_orders as o').leftJoin('customers as c', 'c.id', 'o.customer_id')
-    .select(['o.id', 'o.code', 'o.status', 'o.warehouse_id', 'o.staging_bin_id', 'o.carrier', 'c.code as customer'])
+    .select(['o.id', 'o.code', 'o.status', 'o.type', 'o.owner_id', 'o.warehouse_id', 'o.staging_bin_id', 'o.carrier',
+      'c.code as customer'])
     .where('o.id', '=', orderId).forUpdate('o').executeTakeFirst();
   if (!order) throw notFound('id', `no outbound order ${orderId}`);
   return order;
@@ -97,8 +99,10 @@ export async function shipOrder(db: Kysely<DB>, actor: Actor, orderId: number,
     const staged = await stagedStock(trx, orderId);
     const legs: Leg[] = staged.map((s) => ({ binId: staging.id, skuId: s.sku_id, lotId: s.lot_id, ownerId: s.owner_id,
       status: 'available', delta: -s.qty, reservedDelta: -s.qty }));
+    const transfer = order.type === 'transfer_out';
     const movement = await postMovement(trx, actor, {
-      type: 'ship', warehouseId: order.warehouse_id, docRef: order.code, reason: `shipped with ${carrier}`,
+      type: transfer ? 'transfer_out' : 'ship', warehouseId: order.warehouse_id, docRef: order.code,
+      reason: `shipped with ${carrier}`,
       labels: staged.map((s) => `${s.sku} in ${staging.code}`),
       legCodes: staged.map((s) => ({ bin: staging.code, sku: s.sku, lot: s.lot })),
       legs,
@@ -114,11 +118,12 @@ export async function shipOrder(db: Kysely<DB>, actor: Actor, orderId: number,
     await trx.updateTable('outbound_orders').set({ status: 'shipped', shipped_at: new Date() }).where('id', '=', orderId)
       .execute();
     await appendEvent(trx, 'outbound.updated', order.warehouse_id, { orderId, code: order.code, status: 'shipped' });
+    const inTransit = transfer ? await shipTransfer(trx, order, staged) : null;
     // The hand-off to a transport management system: everything a carrier booking needs.
     await appendEvent(trx, 'shipment.shipped', order.warehouse_id, { orderId, order: order.code, customer: order.customer,
       carrier, trackingNo: input.trackingNo, weightKg: weight, cartons: cartons.map((c) => ({ code: c.code,
         weightKg: c.weight_kg, contents: c.contents })), movementId: movement.movementId });
     return { orderId, code: order.code, status: 'shipped', carrier, trackingNo: input.trackingNo,
-      cartons: cartons.length, weightKg: weight, movementId: movement.movementId };
+      cartons: cartons.length, weightKg: weight, movementId: movement.movementId, transfer: inTransit };
   });
 }

@@ -65,6 +65,8 @@ export async function inboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         expiry: Type.Optional(IsoDate), mfgDate: Type.Optional(IsoDate),
         serial: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
         bin: Type.Optional(Code('dock, staging or QC bin (default the order\'s dock bin)')),
+        disposition: Type.Optional(Type.Enum(['restock', 'qc', 'scrap'],
+          { description: 'customer returns: restock (put away), qc (inspect) or scrap (write off)' })),
       }, { additionalProperties: false, examples: [{ scan: '(01)09501101530003(17)271231(10)LOT-42', qty: 24 }] }),
       response: errors(400, 403, 404, 409, 422),
     },

@@ -6,6 +6,7 @@ import {
 } from '../../domain/outbound/orders.ts';
 import { packOrder, shipOrder, type CartonInput } from '../../domain/outbound/ship.ts';
 import { getPickList, getWave, releaseWave, type WaveInput } from '../../domain/outbound/waves.ts';
+import { getTransfer, listTransfers } from '../../domain/transfers/transfers.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination } from '../schemas.ts';
@@ -30,6 +31,7 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
         cutoffAt: Type.Optional(Type.String({ format: 'date-time', description: 'carrier cut-off' })),
         priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+        toWarehouse: Type.Optional(Code('transfer-out: the receiving warehouse')),
         lines: Type.Array(Type.Object({ sku: Code('SKU code'), qty: Qty, lot: Type.Optional(Code('specified lot')),
           strategy: Type.Optional(Strategy) }, { additionalProperties: false }), { minItems: 1, maxItems: 5000 }),
       }, { additionalProperties: false, examples: [{ warehouse: 'WH1', code: 'SO-2001', type: 'sales', owner: 'ACME',
@@ -79,6 +81,19 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
       response: errors(400, 403, 404, 409),
     },
   }, async (request, reply) => reply.code(201).send(await releaseWave(db, actorOf(request), request.body as WaveInput)));
+
+  app.get('/transfers', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Transfers between warehouses, newest first',
+      querystring: Type.Object({ status: Type.Optional(Type.Enum(['open', 'in_transit', 'received', 'cancelled'])),
+        ...Pagination }, { additionalProperties: false }) },
+  }, async (request) => listTransfers(db, { limit: 100, offset: 0, ...request.query as object }));
+
+  app.get('/transfers/:id', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'A transfer: what was shipped, what is still in transit, what arrived', params: IdParam,
+      response: errors(403, 404) },
+  }, async (request) => getTransfer(db, actorOf(request), id(request)));
 
   app.get('/waves/:id', {
     config: { permission: 'inventory:read' },

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { recordCount, type CountScanInput } from '../../domain/counting/count-scan.ts';
+import {
+  approveCount, cancelCount, countAccuracy, createCount, getCount, listCounts, scheduleCycleCount, type CountInput,
+} from '../../domain/counting/counts.ts';
+import type { RouteDeps } from '../app.ts';
+import { actorOf } from '../auth.ts';
+import { Code, errors, IdParam, idempotencyHeader, Pagination, Reason, StockStatus } from '../schemas.ts';
+
+const id = (request: { params: unknown }) => (request.params as { id: number }).id;
+const CountStatus = Type.Enum(['open', 'counting', 'review', 'approved', 'cancelled']);
+
+/** Stock counts: periodic (zone, frozen), cycle (ABC schedule), dynamic; counting by scan; approval; accuracy. */
+export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
+  const tags = ['counts'];
+
+  app.post('/counts', {
+    config: { permission: 'tasks:manage' },
+    schema: {
+      tags, summary: 'Start a periodic count of a zone (frozen while it runs) or a dynamic count of given bins',
+      headers: idempotencyHeader,
+      body: Type.Object({
+        warehouse: Code('warehouse code'), kind: Type.Enum(['periodic', 'dynamic']),
+        zone: Type.Optional(Code('zone code (periodic)')),
+        bins: Type.Optional(Type.Array(Code('bin code'), { minItems: 1, maxItems: 1000, description: 'bins (dynamic)' })),
+        code: Type.Optional(Code('count code, unique per warehouse (default PC-00001, DC-00001 ...)')),
+        blind: Type.Optional(Type.Boolean({ description: 'hide the book quantity from counters (default true)' })),
+        tolerancePct: Type.Optional(Type.Number({ minimum: 0, maximum: 100,
+          description: 'a variance above this percentage of the book asks for a recount (default 0: any variance)' })),
+        freeze: Type.Optional(Type.Boolean({ description: 'block the bins while the count runs (default: periodic only)' })),
+      }, { additionalProperties: false, examples: [{ warehouse: 'WH1', kind: 'periodic', zone: 'A' }] }),
+      response: errors(400, 403, 404, 409),
+    },
+  }, async (request, reply) => reply.code(201).send(await createCount(db, actorOf(request), request.body as CountInput)));
+
+  app.post('/counts/cycle/schedule', {
+    config: { permission: 'tasks:manage' },
+    schema: {
+      tags, summary: 'Create a cycle count of the bins due by ABC class (A 30 days, B 90, C 365); for a cron job',
+      headers: idempotencyHeader,
+      body: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false }),
+      response: errors(400, 403, 404, 409),
+    },
+  }, async (request) => scheduleCycleCount(db, actorOf(request), request.body as { warehouse: string }));
+
+  app.get('/counts', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Counts, newest first',
+      querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')), status: Type.Optional(CountStatus),
+        kind: Type.Optional(Type.Enum(['periodic', 'cycle', 'dynamic'])), ...Pagination }, { additionalProperties: false }) },
+  }, async (request) => listCounts(db, actorOf(request), request.query as never));
+
+  app.get('/counts/accuracy', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Inventory record accuracy per zone over approved counts',
+      querystring: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false }),
+      response: errors(400, 403, 404) },
+  }, async (request) => countAccuracy(db, actorOf(request), request.query as { warehouse: string }));
+
+  app.get('/counts/:id', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'A count with its lines (book quantities only to managers, or once counting is over)',
+      params: IdParam, response: errors(403, 404) },
+  }, async (request) => getCount(db, actorOf(request), id(request)));
+
+  app.post('/counts/:id/approve', {
+    config: { permission: 'tasks:manage' },
+    schema: {
+      tags, summary: 'Approve a count in review: post the variances (count_variance), raise alerts, close tasks, unfreeze',
+      headers: idempotencyHeader, params: IdParam, response: errors(403, 404, 409),
+    },
+  }, async (request) => approveCount(db, actorOf(request), id(request)));
+
+  app.post('/counts/:id/cancel', {
+    config: { permission: 'tasks:manage' },
+    schema: {
+      tags, summary: 'Cancel an open count: its tasks are cancelled and its bins unfrozen; nothing is posted',
+      headers: idempotencyHeader, params: IdParam,
+      body: Type.Optional(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false })),
+      response: errors(400, 403, 404, 409),
+    },
+  }, async (request) => cancelCount(db, actorOf(request), id(request), (request.body as { reason?: string } | undefined)?.reason));
+
+  app.post('/tasks/:id/count', {
+    config: { permission: 'tasks:execute' },
+    schema: {
+      tags: ['tasks', ...tags],
+      summary: 'Count a bin by scan (blind): bin, item (and lot), quantity; no item and qty 0 = the rest of the bin is empty',
+      headers: idempotencyHeader, params: IdParam,
+      body: Type.Object({ bin: Code('scanned bin code'),
+        item: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'scanned item: SKU code, GTIN or GS1 string' })),
+        lot: Type.Optional(Code('lot, when the item scan does not carry it')),
+        owner: Type.Optional(Code('owner, when the bin holds the item for several owners')),
+        status: Type.Optional(StockStatus),
+        qty: Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'base units counted' }) },
+      { additionalProperties: false, examples: [{ bin: 'WH1-A14-R03-L2-B01', item: 'SKU-0042', qty: 17 }] }),
+      response: errors(400, 403, 404, 409, 422),
+    },
+  }, async (request) => recordCount(db, actorOf(request), id(request), request.body as CountScanInput));
+}
