@@ -19,6 +19,7 @@ import { createWarehouseFromLayout } from '../domain/masterdata/warehouses.ts';
 import { bulkInsert, msTimestamp } from './bulk-insert.ts';
 import { buildCatalog, type DemoWarehouse } from './catalog.ts';
 import { isoDate, simulateHistory, type SimBin, type SimResult, type SimSku } from './history.ts';
+import { seedOpenWork, type OpenWorkSummary } from './open-work.ts';
 import { Random } from './prng.ts';
 
 export interface SeedOptions {
@@ -49,6 +50,8 @@ export interface SeedSummary {
   seconds: number;
   /** Demo users created now (existing usernames are left alone). */
   users: DemoUser[];
+  /** Open work created after the history through the workflow services (counts above are the history's). */
+  work: OpenWorkSummary;
 }
 
 export const DEMO_DAYS = 180;
@@ -89,7 +92,9 @@ export async function seedDemoIfEmpty(db: Kysely<DB>, options: SeedOptions = {})
     const n = (x: number) => x.toLocaleString('en-US');
     console.log(`demo data: ${summary.warehouses.length} warehouses, ${n(summary.skus)} SKUs, ${n(summary.lots)} lots, `
       + `${n(summary.movements)} movements, ${n(summary.ledgerEntries)} ledger rows, ${n(summary.stockBalances)} `
-      + `stock lines (${summary.from} .. ${summary.to}) in ${summary.seconds} s`);
+      + `stock lines (${summary.from} .. ${summary.to}); open work: ${summary.work.inboundOrders} inbound and `
+      + `${summary.work.outboundOrders} outbound orders, ${summary.work.waves} waves, ${summary.work.openTasks} open tasks; `
+      + `in ${summary.seconds} s`);
   }
   return summary;
 }
@@ -208,6 +213,12 @@ async function seed(trx: Transaction<DB>, ctx: SeedContext): Promise<SeedSummary
       .execute(trx);
   }
 
+  // ------------------------------------------------------------------ today's open work
+  progress?.phase('open work', 1);
+  await sql`analyze bins, skus, lots, stock_balances`.execute(trx);
+  const work = await seedOpenWork(trx, rng.fork(3), ctx.scale);
+  progress?.update(1);
+
   const occupied = sim.stats.occupancy;
   return {
     warehouses: created.map((w) => ({ id: w.id, code: w.code, name: w.name, bins: w.bins,
@@ -215,7 +226,7 @@ async function seed(trx: Transaction<DB>, ctx: SeedContext): Promise<SeedSummary
     owners: owners.length, suppliers: suppliers.length, customers: customers.length, skus: skus.length,
     lots: counts.lots, movements: counts.movements, ledgerEntries: counts.ledger, stockBalances: counts.balances,
     movementsByType: Object.fromEntries([...sim.book.countByType].sort()),
-    from: isoDate(sim.start), to: isoDate(now), seconds: 0, users,
+    from: isoDate(sim.start), to: isoDate(now), seconds: 0, users, work,
   };
 }
 
