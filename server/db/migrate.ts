@@ -6,6 +6,7 @@ import * as fastMove from './migrations/0004_fast_move.ts';
 import * as workflows from './migrations/0005_workflows.ts';
 import * as counts from './migrations/0006_counts.ts';
 import * as transfers from './migrations/0007_transfers.ts';
+import * as binFreeze from './migrations/0008_bin_freeze.ts';
 
 /** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_workflows': workflows,
   '0006_counts': counts,
   '0007_transfers': transfers,
+  '0008_bin_freeze': binFreeze,
 };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;

@@ -34,7 +34,7 @@ export interface BinsTable {
   aisle: number | null; rack: number | null; level: number | null; slot: number | null;
   x: number; y: number; z: number; width: number; depth: number; height: number;
   max_volume_m3: number; max_weight_kg: number; max_units: number | null;
-  pick_seq: number | null; access_node: string | null; blocked: Generated<boolean>;
+  pick_seq: number | null; access_node: string | null; blocked: Generated<boolean>; frozen: Generated<boolean>;
 }
 export interface OwnersTable {
   id: Id; code: string; name: string; created_at: Generated<Date>; allocation_strategy: Generated<AllocationStrategy | null>;

@@ -158,17 +158,23 @@ describe.each(backends)('count flow on $name', (backend) => {
   });
 
   let periodic: any;
-  it('a periodic count freezes its zone: a move in is refused while it runs', async () => {
+  it('a periodic count freezes its zone: nothing moves in or out while it runs', async () => {
     periodic = await w.ok('POST', '/api/counts', { warehouse: 'F1', kind: 'periodic', zone: 'COLD' }, manager);
     expect(periodic).toMatchObject({ kind: 'periodic', zone: 'COLD', freeze: true, frozenBins: 4, summary: { lines: 4 } });
     expect(periodic.lines.map((l: any) => [l.bin, l.sku])).toEqual([[C(0), 'MILK'], [C(1), null], [C(2), null], [C(3), null]]);
-    const blocked = await w.t.db.selectFrom('bins').select('blocked').where('code', 'in', w.bins.COLD!).execute();
-    expect(blocked.every((b) => b.blocked)).toBe(true);
+    const frozen = await w.t.db.selectFrom('bins').select('frozen').where('code', 'in', w.bins.COLD!).execute();
+    expect(frozen.every((b) => b.frozen)).toBe(true);
     const seq = await lastSeq(w.t);
-    const move = await w.api('POST', '/api/inventory/moves', { fromBin: S(5), toBin: C(1), sku: 'BOLT', qty: 5 });
-    expect(move.status).toBe(409);
-    expect(move.body.field).toBe('toBin');
-    expect(move.body.detail).toContain('blocked');
+    const moveIn = await w.api('POST', '/api/inventory/moves', { fromBin: S(5), toBin: C(1), sku: 'BOLT', qty: 5 });
+    expect(moveIn.status).toBe(409);
+    expect(moveIn.body.field).toBe('toBin');
+    expect(moveIn.body.detail).toContain(`bin ${C(1)} is frozen for a stock count`);
+    const moveOut = await w.api('POST', '/api/inventory/moves', { fromBin: C(0), toBin: S(6), sku: 'MILK', qty: 1 });
+    expect(moveOut.status).toBe(409);
+    expect(moveOut.body.field).toBe('fromBin');
+    const scrap = await w.api('POST', '/api/inventory/scrap', { bin: C(0), sku: 'MILK', qty: 1, reason: 'torn' });
+    expect(scrap.status).toBe(409);
+    expect(scrap.body.detail).toContain('frozen');
     expect(await eventsSince(w.t, seq)).toEqual([]);
   });
 

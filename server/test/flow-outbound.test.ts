@@ -94,6 +94,10 @@ describe.each(backends)('outbound flow on $name', (backend) => {
     }
     const order = await w.ok('GET', `/api/outbound-orders/${orderId}`);
     expect(order.status).toBe('picked');
+    // The pick face gave its last 8 BOX and the EARLY lot's bin its last 20 MILK: dynamic counts confirm both empty.
+    const counts = await w.ok('GET', '/api/tasks?type=count');
+    expect(counts.map((c: any) => [c.source_bin, c.details.trigger]).sort())
+      .toEqual([[w.bins.PICK![0], 'bin_empty'], [w.bins.STOR![5], 'bin_empty']].sort());
     const staged = (await stockOf(w.t, 'MILK')).filter((s) => s.bin === order.staging_bin);
     expect(staged.map((s) => [s.lot, s.qty, s.reserved])).toEqual(expect.arrayContaining([['EARLY', 20, 20], ['LATE', 10, 10]]));
   });

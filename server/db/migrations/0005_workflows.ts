@@ -225,7 +225,7 @@ const statements = [
  * receives for the same order (delta +n, reservedDelta +n). The guard is unchanged in spirit: a loss
  * may never eat into stock that stays reserved.
  */
-const postMovement = `
+export const postMovementFunction = `
 create or replace function wms_post_movement(p jsonb) returns jsonb
 language plpgsql
 set plan_cache_mode = force_generic_plan as $fn$
@@ -361,7 +361,7 @@ $fn$`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
-  await sql.raw(postMovement).execute(db);
+  await sql.raw(postMovementFunction).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -119,8 +119,8 @@ async function startCount(trx: Transaction<DB>, actor: Actor, c: NewCount) {
       .where('id', '=', c.existingTask.id).execute();
   }
   if (c.freeze) {
-    const frozen = await trx.updateTable('bins').set({ blocked: true }).where('id', 'in', c.binIds)
-      .where('blocked', '=', false).returning('id').execute();
+    const frozen = await trx.updateTable('bins').set({ frozen: true }).where('id', 'in', c.binIds)
+      .where('frozen', '=', false).returning('id').execute();
     await trx.updateTable('counts').set({ frozen_bin_ids: JSON.stringify(frozen.map((b) => b.id)) })
       .where('id', '=', id).execute();
   }
@@ -248,7 +248,7 @@ async function countTaskIds(trx: Transaction<DB>, countId: number) {
 }
 
 async function unfreeze(trx: Transaction<DB>, frozen: number[]) {
-  if (frozen.length) await trx.updateTable('bins').set({ blocked: false }).where('id', 'in', frozen).execute();
+  if (frozen.length) await trx.updateTable('bins').set({ frozen: false }).where('id', 'in', frozen).execute();
 }
 
 const frozenIds = (value: unknown) => (Array.isArray(value) ? value.map(Number) : []);

@@ -19,7 +19,7 @@ export async function tryFastMove(db: Kysely<DB>, actor: Actor, input: MoveInput
     scope: actor.scope ? { w: [...actor.scope.warehouses], z: [...actor.scope.zones] } : null,
   };
   const labels = [`${input.sku} in ${input.fromBin}`, `${input.sku} in ${input.toBin}`];
-  const result = await callStockFunction<FastResult | null>(db, 'wms_move', payload, labels);
+  const result = await callStockFunction<FastResult | null>(db, 'wms_move', payload, labels, ['fromBin', 'toBin']);
   if (!result) return undefined;
   const { lotNo, ownerCode, ...posted } = result;
   const codes = (bin: string) => ({ bin, sku: input.sku, lot: lotNo, owner: ownerCode });

@@ -110,7 +110,7 @@ export async function moveStock(db: Kysely<DB>, actor: Actor, input: MoveInput, 
   const common = { skuId: ctx.sku!.id, lotId: row.lot_id, ownerId: row.owner_id, status: row.status };
   return postMovement(db, actor, {
     type: 'move', warehouseId: from.warehouse_id, docRef: input.docRef, reason: input.reason,
-    labels: [label(from, input.sku), label(to, input.sku)],
+    labels: [label(from, input.sku), label(to, input.sku)], fields: ['fromBin', 'toBin'],
     legCodes: [codes(from, input.sku, row), codes(to, input.sku, row)],
     legs: [
       { ...common, binId: from.id, delta: -qty, counterBinId: to.id },

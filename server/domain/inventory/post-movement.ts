@@ -39,6 +39,8 @@ export interface MovementRequest {
   receivedAt?: string;
   /** Human labels per leg ("WH1-A01-R01-L1-B01 / SKU-1"), for error messages. */
   labels?: string[];
+  /** The request field that names each leg's bin (fromBin, toBin ...), for problem.field; default 'bin'. */
+  fields?: string[];
   /** Codes per leg (same order), merged into the result. */
   legCodes?: LegCodes[];
 }
@@ -72,7 +74,8 @@ export async function postMovement(
   idempotency: IdempotencyInput = {},
 ): Promise<PostedMovement> {
   const payload = { ...movementHeader(actor, request, idempotency), legs: request.legs };
-  const posted = await callStockFunction<PostedMovement>(db, 'wms_post_movement', payload, request.labels);
+  const posted = await callStockFunction<PostedMovement>(db, 'wms_post_movement', payload, request.labels,
+    request.fields);
   if (request.legCodes) posted.legs = posted.legs.map((leg, i) => ({ ...leg, ...request.legCodes![i] }));
   return posted;
 }
@@ -94,7 +97,7 @@ export function movementHeader(actor: Actor, request: Omit<MovementRequest, 'leg
 
 /** Call one of the stock-writing SQL functions with a JSON payload, retrying deadlocks and serialization failures. */
 export async function callStockFunction<T>(db: Kysely<DB>, fn: 'wms_post_movement' | 'wms_move', payload: object,
-  labels?: string[]): Promise<T> {
+  labels?: string[], fields?: string[]): Promise<T> {
   const json = JSON.stringify(payload);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -110,12 +113,12 @@ export async function callStockFunction<T>(db: Kysely<DB>, fn: 'wms_post_movemen
           continue;
         }
       }
-      throw translate(error, labels);
+      throw translate(error, labels, fields);
     }
   }
 }
 
-function translate(error: unknown, labels?: string[]): unknown {
+function translate(error: unknown, labels?: string[], fields?: string[]): unknown {
   const e = error as { code?: string; message?: string; detail?: string };
   if (e.code === 'WM409') {
     const detail = JSON.parse(e.detail ?? '{}') as { leg?: number; requested?: number; available?: number };
@@ -125,6 +128,11 @@ function translate(error: unknown, labels?: string[]): unknown {
       'qty',
       { requested: detail.requested, available: detail.available },
     );
+  }
+  if (e.code === 'WM423') {
+    const detail = JSON.parse(e.detail ?? '{}') as { leg?: number };
+    const field = (detail.leg !== undefined ? fields?.[detail.leg] : undefined) ?? 'bin';
+    return conflict(`${e.message}: nothing moves in or out until the count is approved`, field);
   }
   if (e.code === 'WM422') return unprocessable('Idempotency-Key', 'was already used for a different request');
   if (e.code === 'WM400') return badInput('legs', e.message ?? 'invalid movement');

@@ -106,7 +106,7 @@ async function loadCandidates(trx: Transaction<DB>, order: OrderRow, line: LineR
       sql<number>`sb.qty - sb.reserved`.as('available')])
     .where('sb.sku_id', '=', line.sku_id).where('sb.owner_id', '=', order.owner_id).where('sb.status', '=', 'available')
     .where(sql<boolean>`sb.qty > sb.reserved`).where('b.warehouse_id', '=', order.warehouse_id)
-    .where('b.blocked', '=', false).where('z.kind', 'in', PICKABLE_ZONES)
+    .where('b.blocked', '=', false).where('b.frozen', '=', false).where('z.kind', 'in', PICKABLE_ZONES)
     .where((eb) => eb.or([eb('l.expiry_date', 'is', null), eb('l.expiry_date', '>=', minExpiry)]))
     // Bins being counted are left alone until the count says what is really there.
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tasks as t').select('t.id')

@@ -4,7 +4,8 @@ import { inRetriedTransaction } from '../../db/transaction.ts';
 import { assertMayActIn, type Actor } from '../auth/actor.ts';
 import { appendEvent, raiseAlert } from '../events.ts';
 import { badInput, conflict, unprocessable } from '../errors.ts';
-import { postMovement } from '../inventory/post-movement.ts';
+import { postMovement, type PostedMovement } from '../inventory/post-movement.ts';
+import { binIsEmpty, requestBinCount } from '../counting/dynamic.ts';
 import { resolveItemScan } from '../masterdata/item-scan.ts';
 import { lotById, skuById } from '../masterdata/lookup.ts';
 import { assertWorkable, createTask, loadTask, progressTask, type TaskRow } from '../tasks/tasks.ts';
@@ -67,7 +68,9 @@ export async function confirmPick(db: Kysely<DB>, actor: Actor, taskId: number, 
     const order = await trx.selectFrom('outbound_orders').select(['id', 'code', 'staging_bin_id', 'warehouse_id'])
       .where('id', '=', allocation.order_id).executeTakeFirstOrThrow();
 
-    let movement: { movementId: number; seq: number } | null = null;
+    let movement: PostedMovement | null = null;
+    let zeroCount: number | null = null;
+    let emptied = false;
     if (input.qty > 0) {
       const target = await trx.selectFrom('bins').select(['id', 'code']).where('id', '=', task.target_bin_id!)
         .executeTakeFirstOrThrow();
@@ -86,9 +89,15 @@ export async function confirmPick(db: Kysely<DB>, actor: Actor, taskId: number, 
         .where('id', '=', allocation.id).execute();
       await trx.updateTable('outbound_lines').set((eb) => ({ picked_qty: eb('picked_qty', '+', input.qty),
         allocated_qty: eb('allocated_qty', '-', input.qty) })).where('id', '=', allocation.line_id).execute();
+      // A pick that empties the bin: have it counted while it is empty (cheapest moment to confirm zero).
+      emptied = movement.legs[0]!.qtyAfter === 0 && !input.short && await binIsEmpty(trx, source.id);
     }
     const missing = input.short ? remaining - input.qty : 0;
     const progress = await progressTask(trx, task, input.qty, actor, missing ? { short: missing } : {}, input.short);
+    if (emptied) {
+      zeroCount = (await requestBinCount(trx, { warehouseId: task.warehouse_id, bin: source, trigger: 'bin_empty',
+        refType: 'pick', refId: task.id, priority: 40 })).taskId;
+    }
     let shortResult: Awaited<ReturnType<typeof handleShort>> | null = null;
     if (missing > 0) {
       shortResult = await handleShort(trx, actor, task, allocation, missing, source, sku.code);
@@ -98,6 +107,7 @@ export async function confirmPick(db: Kysely<DB>, actor: Actor, taskId: number, 
     const state = await afterPick(trx, task, order);
     return { taskId: task.id, status: progress.status, picked: input.qty, short: missing,
       movementId: movement?.movementId ?? null, seq: movement?.seq ?? null, reallocated: shortResult,
+      emptyBinCountTask: zeroCount,
       pickList: state.pickList, order: { code: order.code, status: state.orderStatus } };
   });
 }
@@ -115,11 +125,8 @@ async function handleShort(trx: Transaction<DB>, actor: Actor, task: TaskRow,
   await raiseAlert(trx, task.warehouse_id, 'short_pick',
     `short pick: ${missing} ${skuCode} missing in ${bin.code}`, { binId: bin.id, bin: bin.code, sku: skuCode,
       missing, taskId: task.id, by: actor.username });
-  const counting = await trx.selectFrom('tasks').select('id').where('type', '=', 'count')
-    .where('source_bin_id', '=', bin.id).where('status', 'in', ['open', 'assigned', 'in_progress']).executeTakeFirst();
-  const countTaskId = counting?.id ?? await createTask(trx, { warehouseId: task.warehouse_id, zoneId: bin.zone_id,
-    type: 'count', sourceBinId: bin.id, priority: 80, refType: 'short_pick', refId: task.id,
-    details: { trigger: 'short_pick', sku: skuCode, missing } });
+  const { taskId: countTaskId } = await requestBinCount(trx, { warehouseId: task.warehouse_id, bin, trigger: 'short_pick',
+    refType: 'short_pick', refId: task.id, priority: 80, details: { sku: skuCode, missing } });
   const re = await reallocateLine(trx, allocation.order_id, allocation.line_id, bin.id);
   const newTasks: number[] = [];
   if (re.allocationIds.length) {

@@ -63,7 +63,8 @@ export async function loadCandidates(db: Kysely<DB>, warehouseId: number, temper
              jsonb_agg(jsonb_build_object('skuId', s.sku_id, 'lotId', s.lot_id, 'ownerId', s.owner_id, 'qty', s.qty)) as contents
         from stock s join skus k on k.id = s.sku_id group by s.bin_id
     )
-    select b.id, b.code, z.code as zone_code, z.kind as zone_kind, z.temperature as zone_temperature, b.blocked,
+    select b.id, b.code, z.code as zone_code, z.kind as zone_kind, z.temperature as zone_temperature,
+           b.blocked or b.frozen as blocked,
            b.max_volume_m3, b.max_weight_kg, b.max_units, b.pick_seq, b.access_node,
            coalesce(p.used_volume, 0)::float8 as used_volume, coalesce(p.used_weight, 0)::float8 as used_weight,
            coalesce(p.used_units, 0)::int8 as used_units, p.contents

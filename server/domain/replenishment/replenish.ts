@@ -41,7 +41,7 @@ function faceView(db: Kysely<DB>, warehouseId: number) {
   return db.selectFrom('pick_faces as pf').innerJoin('bins as b', 'b.id', 'pf.bin_id')
     .innerJoin('skus as s', 's.id', 'pf.sku_id')
     .select((eb) => ['pf.id', 'pf.bin_id', 'pf.sku_id', 'pf.min_qty', 'pf.max_qty', 'b.code as bin', 'b.zone_id',
-      'b.blocked', 's.code as sku', 's.expiry_tracked', 's.allocation_strategy',
+      sql<boolean>`b.blocked or b.frozen`.as('blocked'), 's.code as sku', 's.expiry_tracked', 's.allocation_strategy',
       eb.selectFrom('stock_balances as sb').select(sql<number>`coalesce(sum(sb.qty), 0)::int8`.as('n'))
         .whereRef('sb.bin_id', '=', 'pf.bin_id').whereRef('sb.sku_id', '=', 'pf.sku_id').where('sb.status', '=', 'available')
         .as('qty'),
@@ -89,7 +89,7 @@ export async function runReplenishment(db: Kysely<DB>, actor: Actor, input: { wa
       const uncovered = qty < allocated;
       if (!low && !uncovered) continue;
       if (f.open_task !== null) { skipped.push({ face: f.bin, sku: f.sku, reason: `replenish task ${f.open_task} is open` }); continue; }
-      if (f.blocked) { skipped.push({ face: f.bin, sku: f.sku, reason: 'the bin is blocked (frozen by a count?)' }); continue; }
+      if (f.blocked) { skipped.push({ face: f.bin, sku: f.sku, reason: 'the bin is blocked or frozen by a count' }); continue; }
       if (f.counting) { skipped.push({ face: f.bin, sku: f.sku, reason: 'the bin is being counted' }); continue; }
       const want = Math.max(f.max_qty - free, allocated - qty);
       const strategy = effectiveStrategy({ line: null, order: null, owner: null, sku: f.allocation_strategy,
@@ -100,7 +100,8 @@ export async function runReplenishment(db: Kysely<DB>, actor: Actor, input: { wa
           'l.lot_no as lotNo', 'l.expiry_date as expiry', 'sb.first_receipt_at', 'sb.owner_id', 'b.pick_seq',
           sql<number>`sb.qty - sb.reserved`.as('available')])
         .where('sb.sku_id', '=', f.sku_id).where('sb.status', '=', 'available').where(sql<boolean>`sb.qty > sb.reserved`)
-        .where('b.warehouse_id', '=', wh.id).where('b.blocked', '=', false).where('z.kind', 'in', SOURCE_ZONES)
+        .where('b.warehouse_id', '=', wh.id).where('b.blocked', '=', false).where('b.frozen', '=', false)
+        .where('z.kind', 'in', SOURCE_ZONES)
         .where('sb.bin_id', '<>', f.bin_id)
         .where((eb) => eb.or([eb('l.expiry_date', 'is', null), eb('l.expiry_date', '>=', today())]))
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tasks as t').select('t.id')
@@ -152,7 +153,7 @@ export async function confirmReplenish(db: Kysely<DB>, actor: Actor, taskId: num
       throw unprocessable('bin', `wrong bin: you scanned ${input.bin.trim()}, this replenishment goes to ${target.code}`);
     }
     if (target.blocked) throw conflict(`${target.code} is blocked (a count may have frozen it)`, 'bin');
-    if (source.blocked) throw conflict(`${source.code} (the source) is blocked (a count may have frozen it)`, 'bin');
+    // A frozen source or target (a count is on) is refused by wms_post_movement itself.
     const remaining = Number(task.qty) - Number(task.done_qty);
     const qty = input.qty ?? remaining;
     if (qty > remaining) {
