@@ -10,11 +10,15 @@ export interface PartyInput {
   name: string;
   requiresQc?: boolean;
   minRemainingShelfLifeDays?: number | null;
+  /** Owners: how their stock is allocated unless an order or line says otherwise. */
+  allocationStrategy?: 'fifo' | 'lifo' | 'fefo' | null;
+  /** Suppliers: over-receipt tolerance, percent, taken by their inbound orders. */
+  overReceiptPct?: number;
 }
 
 const EXTRA: Record<PartyTable, Record<string, string>> = {
-  owners: {},
-  suppliers: { requiresQc: 'requires_qc' },
+  owners: { allocationStrategy: 'allocation_strategy' },
+  suppliers: { requiresQc: 'requires_qc', overReceiptPct: 'over_receipt_pct' },
   customers: { minRemainingShelfLifeDays: 'min_remaining_shelf_life_days' },
 };
 

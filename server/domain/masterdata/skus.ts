@@ -21,6 +21,8 @@ export interface SkuInput {
   abcClass?: 'A' | 'B' | 'C';
   temperature?: Temperature;
   requiresQc?: boolean;
+  /** Allocation strategy of this SKU unless the order, line or owner says otherwise (default FEFO when expiry-tracked, else FIFO). */
+  allocationStrategy?: 'fifo' | 'lifo' | 'fefo' | null;
   /** Pack units: how many base units one of them holds (e.g. CASE = 12). */
   units?: { unit: string; factor: number }[];
   barcodes?: { barcode: string; kind?: 'gtin' | 'ean' | 'upc' | 'internal'; unit?: string }[];
@@ -78,6 +80,7 @@ function toRow(input: Partial<SkuInput>) {
     shelf_life_days: input.shelfLifeDays, min_remaining_shelf_life_days: input.minRemainingShelfLifeDays,
     lot_tracked: input.lotTracked ?? (input.expiryTracked ? true : undefined), expiry_tracked: input.expiryTracked,
     abc_class: input.abcClass, temperature: input.temperature, requires_qc: input.requiresQc,
+    allocation_strategy: input.allocationStrategy,
   };
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
 }

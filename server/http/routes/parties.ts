@@ -7,8 +7,11 @@ import type { RouteDeps } from '../app.ts';
 import { Code, CodeParam, errors } from '../schemas.ts';
 
 const extras: Record<PartyTable, Record<string, any>> = {
-  owners: {},
-  suppliers: { requiresQc: Type.Optional(Type.Boolean({ description: 'receipts from this supplier go to QC' })) },
+  owners: { allocationStrategy: Type.Optional(Type.Union([Type.Enum(['fifo', 'lifo', 'fefo']), Type.Null()], {
+    description: 'how this owner\'s stock is allocated unless the order or line says otherwise' })) },
+  suppliers: { requiresQc: Type.Optional(Type.Boolean({ description: 'receipts from this supplier go to QC' })),
+    overReceiptPct: Type.Optional(Type.Integer({ minimum: 0, maximum: 100,
+      description: 'how far above the expected quantity a line may be received, percent' })) },
   customers: { minRemainingShelfLifeDays: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
     description: 'minimum days of shelf life left on shipped stock' })) },
 };

@@ -25,6 +25,8 @@ const fields = {
   abcClass: Type.Optional(Type.Enum(['A', 'B', 'C'])),
   temperature: Type.Optional(Type.Enum(['ambient', 'chilled', 'frozen'])),
   requiresQc: Type.Optional(Type.Boolean()),
+  allocationStrategy: Type.Optional(Type.Union([Type.Enum(['fifo', 'lifo', 'fefo']), Type.Null()], {
+    description: 'default allocation of this SKU (else FEFO when expiry-tracked, FIFO otherwise)' })),
   units: Type.Optional(Type.Array(Type.Object({
     unit: Unit, factor: Type.Integer({ minimum: 2, maximum: 1_000_000, description: 'base units per pack unit' }),
   }, { additionalProperties: false }), { maxItems: 10 })),
