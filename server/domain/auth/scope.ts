@@ -23,3 +23,13 @@ export async function assertWarehouseVisible(db: Kysely<DB>, actor: Actor, wareh
   }
   throw forbidden(`${field}: this warehouse is outside your scope`, field);
 }
+
+/** Restrict a list of documents to warehouses the actor sees (whole, or through one of its zones). */
+export function whereWarehouseVisible<QB extends { where: (...args: any[]) => QB }>(q: QB, actor: Actor,
+  column: string): QB {
+  if (!actor.scope) return q;
+  const warehouses = [...actor.scope.warehouses, -1];
+  const zones = [...actor.scope.zones, -1];
+  return q.where((eb: any) => eb.or([eb(column, 'in', warehouses),
+    eb(column, 'in', eb.selectFrom('zones').select('warehouse_id').where('id', 'in', zones))]));
+}

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB, InboundType } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Actor } from '../auth/actor.ts';
-import { assertWarehouseScope, assertWarehouseVisible } from '../auth/scope.ts';
+import { assertWarehouseScope, assertWarehouseVisible, whereWarehouseVisible } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
 import { closeTransfer } from '../transfers/transfers.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
@@ -94,7 +94,7 @@ export async function listInboundOrders(db: Kysely<DB>, actor: Actor, f: { wareh
     .select(['o.id', 'o.code', 'o.type', 'o.status', 'w.code as warehouse', 'o.expected_at', 'o.created_at']);
   if (f.warehouse) q = q.where('w.code', '=', f.warehouse);
   if (f.status) q = q.where('o.status', '=', f.status as never);
-  if (actor.scope) q = q.where('o.warehouse_id', 'in', [...actor.scope.warehouses, -1]);
+  q = whereWarehouseVisible(q, actor, 'o.warehouse_id');
   return q.orderBy('o.id', 'desc').limit(f.limit).offset(f.offset).execute();
 }
 

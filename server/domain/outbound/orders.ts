@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AllocationStrategy, DB, OutboundType } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Actor } from '../auth/actor.ts';
-import { assertWarehouseScope, assertWarehouseVisible } from '../auth/scope.ts';
+import { assertWarehouseScope, assertWarehouseVisible, whereWarehouseVisible } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
 import { openTransfer } from '../transfers/transfers.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
@@ -103,6 +103,6 @@ export async function listOutboundOrders(db: Kysely<DB>, actor: Actor, f: { ware
       'o.created_at']);
   if (f.warehouse) q = q.where('w.code', '=', f.warehouse);
   if (f.status) q = q.where('o.status', '=', f.status as never);
-  if (actor.scope) q = q.where('o.warehouse_id', 'in', [...actor.scope.warehouses, -1]);
+  q = whereWarehouseVisible(q, actor, 'o.warehouse_id');
   return q.orderBy('o.id', 'desc').limit(f.limit).offset(f.offset).execute();
 }

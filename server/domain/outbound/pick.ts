@@ -39,6 +39,7 @@ export async function confirmPick(db: Kysely<DB>, actor: Actor, taskId: number, 
     assertWorkable(task, 'pick', actor);
     const source = await trx.selectFrom('bins').select(['id', 'code', 'warehouse_id', 'zone_id'])
       .where('id', '=', task.source_bin_id!).executeTakeFirstOrThrow();
+    // A picker works in the zone of the bin; the staging lane the goods go to is the wave's, not theirs.
     assertMayActIn(actor, source, 'bin');
     if (input.bin.trim() !== source.code) {
       throw unprocessable('bin', `wrong bin: you scanned ${input.bin.trim()}, this pick is at ${source.code}`);
