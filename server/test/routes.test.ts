@@ -127,6 +127,23 @@ describe.each(backends)('route table and system routes on $name', (backend) => {
     expect(doc.paths['/api/auth/login'].post.security).toEqual([]);
   });
 
+  it('every workflow route that takes a body shows an example of it in OpenAPI', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    const workflow = new Set(['inbound', 'outbound', 'tasks', 'counts', 'replenishment']);
+    const missing: string[] = [];
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const media = op.requestBody?.content?.['application/json'];
+        if (!media || !(op.tags ?? []).some((tag: string) => workflow.has(tag))) continue;
+        checked++;
+        if (media.example === undefined && media.examples === undefined) missing.push(`${method} ${path}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+    expect(missing).toEqual([]);
+  });
+
   it('/api/docs serves the Swagger UI as HTML without a token', async () => {
     const res = await t.app.inject({ url: '/api/docs' });
     expect(res.statusCode).toBe(200);

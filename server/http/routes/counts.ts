@@ -39,7 +39,8 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: {
       tags, summary: 'Create a cycle count of the bins due by ABC class (A 30 days, B 90, C 365); for a cron job',
       headers: idempotencyHeader,
-      body: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false }),
+      body: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false,
+        examples: [{ warehouse: 'WH1' }] }),
       response: errors(400, 403, 404, 409),
     },
   }, async (request) => scheduleCycleCount(db, actorOf(request), request.body as { warehouse: string }));
@@ -77,7 +78,8 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: {
       tags, summary: 'Cancel an open count: its tasks are cancelled and its bins unfrozen; nothing is posted',
       headers: idempotencyHeader, params: IdParam,
-      body: Type.Optional(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false })),
+      body: Type.Optional(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false,
+        examples: [{ reason: 'zone needed for an urgent inbound' }] })),
       response: errors(400, 403, 404, 409),
     },
   }, async (request) => cancelCount(db, actorOf(request), id(request), (request.body as { reason?: string } | undefined)?.reason));

@@ -77,7 +77,7 @@ export async function inboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: { tags, summary: 'Close receiving; lines received short or over get a discrepancy record',
       headers: idempotencyHeader, params: IdParam,
       body: Type.Object({ note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
-        { additionalProperties: false }),
+        { additionalProperties: false, examples: [{ note: 'truck arrived 2 cartons short' }] }),
       response: errors(400, 403, 404, 409) },
   }, async (request) => closeInboundOrder(db, actorOf(request), id(request), (request.body as { note?: string })?.note));
 

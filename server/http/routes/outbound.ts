@@ -117,7 +117,9 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         lengthM: Type.Optional(Metres), widthM: Type.Optional(Metres), heightM: Type.Optional(Metres),
         contents: Type.Array(Type.Object({ sku: Code('SKU code'), lot: Type.Optional(Code('lot')), qty: Qty },
           { additionalProperties: false }), { minItems: 1 }),
-      }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
+      }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false,
+        examples: [{ cartons: [{ weightKg: 12.5, lengthM: 0.6, widthM: 0.4, heightM: 0.4,
+          contents: [{ sku: 'SKU-0001', qty: 12 }, { sku: 'SKU-0042', lot: 'L2026-11', qty: 6 }] }] }] }),
       response: errors(400, 403, 404, 409),
     },
   }, async (request) => packOrder(db, actorOf(request), id(request), (request.body as { cartons: CartonInput[] }).cartons));
@@ -128,7 +130,8 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
       tags, summary: 'Ship a packed order: stock leaves, a shipment is recorded and handed to the TMS (event)',
       headers: idempotencyHeader, params: IdParam,
       body: Type.Object({ carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-        trackingNo: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        trackingNo: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false,
+        examples: [{ carrier: 'SF', trackingNo: 'SF1234567890' }] }),
       response: errors(400, 403, 404, 409),
     },
   }, async (request) => shipOrder(db, actorOf(request), id(request), request.body as { carrier?: string; trackingNo: string }));

@@ -38,7 +38,8 @@ export async function replenishmentRoutes(app: FastifyInstance, { db }: RouteDep
     schema: {
       tags, summary: 'Create replenish tasks for every pick face below min (or short of its allocations); alert when no source',
       headers: idempotencyHeader,
-      body: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false }),
+      body: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false,
+        examples: [{ warehouse: 'WH1' }] }),
       response: errors(400, 403, 404),
     },
   }, async (request) => runReplenishment(db, actorOf(request), request.body as { warehouse: string }));
@@ -50,7 +51,7 @@ export async function replenishmentRoutes(app: FastifyInstance, { db }: RouteDep
       headers: idempotencyHeader, params: IdParam,
       body: Type.Object({ bin: Code('scanned target (pick-face) bin code'),
         qty: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'default: all that is left' })) },
-      { additionalProperties: false }),
+      { additionalProperties: false, examples: [{ bin: 'WH1-A14-R03-L2-B01' }] }),
       response: errors(400, 403, 404, 409, 422),
     },
   }, async (request) => confirmReplenish(db, actorOf(request), id(request), request.body as { bin: string; qty?: number }));

@@ -31,7 +31,7 @@ export async function taskRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'tasks:manage' },
     schema: { tags, summary: 'Assign a task to an operator or an AGV', headers: idempotencyHeader, params: IdParam,
       body: Type.Object({ user: Type.Optional(Code('username')), agv: Type.Optional(Code('AGV id')) },
-        { additionalProperties: false }),
+        { additionalProperties: false, examples: [{ user: 'operator1' }, { agv: 'AGV-03' }] }),
       response: errors(400, 403, 404, 409) },
   }, async (request) => assignTask(db, actorOf(request), id(request), request.body as { user?: string; agv?: string }));
 
@@ -48,7 +48,8 @@ export async function taskRoutes(app: FastifyInstance, { db }: RouteDeps) {
       headers: idempotencyHeader, params: IdParam,
       body: Type.Object({ bin: Code('scanned bin code'),
         qty: Type.Optional(Type.Integer({ minimum: 1, description: 'default: all that is left on the task' })),
-        reason: Type.Optional(Reason) }, { additionalProperties: false }),
+        reason: Type.Optional(Reason) }, { additionalProperties: false, examples: [{ bin: 'WH1-A03-R12-L2-B02' },
+        { bin: 'WH1-A03-R14-L1-B01', qty: 20, reason: 'suggested bin is damaged' }] }),
       response: errors(400, 403, 404, 409),
     },
   }, async (request) => confirmPutaway(db, actorOf(request), id(request), request.body as ConfirmPutawayInput));
