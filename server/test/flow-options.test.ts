@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backends } from './harness.ts';
+import { backends, bearer } from './harness.ts';
 import { isoDateIn, stockOf, useFlowWorld } from './flow-fixtures.ts';
 
 /** The configurable parts of the flows: strategies per SKU/owner/order/line, blind receiving, tolerance, QC fail, wave modes. */
@@ -72,6 +72,23 @@ describe.each(backends)('workflow options on $name', (backend) => {
     const over = await w.api('POST', `/api/inbound-orders/${po.id}/receipts`, { scan: 'BOX', qty: 1 });
     expect(over.status).toBe(409);
     expect(over.body.detail).toContain('10 % tolerance');
+  });
+
+  it('a retried receipt or pick with the same Idempotency-Key changes nothing the second time', async () => {
+    const po = await w.ok('POST', '/api/inbound-orders', { warehouse: 'F1', code: 'PO-IDEM', type: 'purchase',
+      owner: 'OWN1', supplier: 'SUP1', lines: [{ sku: 'BOX', qty: 10 }] });
+    const send = () => w.t.app.inject({ method: 'POST', url: `/api/inbound-orders/${po.id}/receipts`,
+      headers: { ...bearer(w.t.adminToken), 'idempotency-key': 'scan-0001' }, payload: { scan: 'BOX', qty: 4 } });
+    const first = await send();
+    const again = await send();
+    expect(first.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const order = await w.ok('GET', `/api/inbound-orders/${po.id}`);
+    expect(order.lines[0].received_qty).toBe(4);
+    const receipts = await w.t.db.selectFrom('receipts').select('id').where('order_id', '=', po.id).execute();
+    expect(receipts).toHaveLength(1);
   });
 
   it('QC fail with disposition damaged marks the stock damaged where it stands', async () => {
