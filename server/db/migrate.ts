@@ -7,6 +7,7 @@ import * as workflows from './migrations/0005_workflows.ts';
 import * as counts from './migrations/0006_counts.ts';
 import * as transfers from './migrations/0007_transfers.ts';
 import * as binFreeze from './migrations/0008_bin_freeze.ts';
+import * as stream from './migrations/0009_stream.ts';
 
 /** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_counts': counts,
   '0007_transfers': transfers,
   '0008_bin_freeze': binFreeze,
+  '0009_stream': stream,
 };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;

@@ -76,7 +76,9 @@ export interface LedgerEntriesTable {
 }
 export interface OutboxTable {
   seq: Id; xid: Generated<string>; at: Generated<Date>; type: string; warehouse_id: number | null; payload: Json;
+  pos: Generated<number | null>;
 }
+export interface StreamConsumersTable { name: string; pos: Generated<number>; updated_at: Generated<Date> }
 export interface UsersTable {
   id: Id; username: string; display_name: string; password_hash: string; role: Role;
   active: Generated<boolean>; created_at: Generated<Date>; last_login_at: Date | null;
@@ -213,6 +215,7 @@ export interface DB {
   cartons: CartonsTable;
   shipments: ShipmentsTable;
   transfers: TransfersTable;
+  stream_consumers: StreamConsumersTable;
   transfer_lines: TransferLinesTable;
   app_settings: AppSettingsTable;
   warehouses: WarehousesTable;
