@@ -10,6 +10,10 @@ export interface AppConfig {
   jwtSecret?: string;
   tokenTtl: string;
   logLevel: string;
+  /** Several server processes share live rooms through Redis when set. */
+  redisUrl?: string;
+  /** How long published events stay replayable for reconnecting clients, ms. */
+  replayWindowMs: number;
 }
 
 const truthy = (v: string | undefined) => v !== undefined && !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase());
@@ -29,5 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     jwtSecret: env.JWT_SECRET || undefined,
     tokenTtl: env.WETMS_TOKEN_TTL ?? '12h',
     logLevel: env.LOG_LEVEL ?? 'info',
+    redisUrl: env.REDIS_URL || undefined,
+    replayWindowMs: Number(env.WETMS_REPLAY_MINUTES ?? 15) * 60_000,
   };
 }

@@ -6,6 +6,7 @@ import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { buildApp } from './http/app.ts';
+import { startLive } from './stream/live.ts';
 
 const config = loadConfig();
 const started = Date.now();
@@ -29,8 +30,12 @@ if (config.demo) {
 }
 
 const app = await buildApp({ database, jwtSecret, tokenTtl: config.tokenTtl, logger: { level: config.logLevel } });
+const live = await startLive(app, database, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl,
+  relay: { retentionMs: config.replayWindowMs },
+  log: { info: (m) => app.log.info(m), error: (o, m) => app.log.error(o as object, m) } });
 const shutdown = async (signal: string) => {
   console.log(`\n${signal}: shutting down`);
+  await live.close();
   await app.close();
   await database.close();
   process.exit(0);

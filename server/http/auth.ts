@@ -88,6 +88,25 @@ async function authPlugin(app: FastifyInstance, opts: { secret: string; tokenTtl
 
 export const auth = fp(authPlugin, { name: 'wetms-auth' });
 
+/**
+ * The same checks as an HTTP request's, for a token that arrives another way (the Socket.IO handshake):
+ * signature and expiry, then the account's current state. Throws DomainError 401.
+ */
+export async function verifyToken(app: FastifyInstance, db: Kysely<DB>, token: unknown): Promise<Actor> {
+  if (typeof token !== 'string' || !token) throw unauthorized('log in first: send the bearer token in auth.token');
+  let claims: TokenClaims;
+  try {
+    claims = app.jwt.verify<TokenClaims>(token);
+  } catch {
+    throw unauthorized('the bearer token is invalid or expired; log in again');
+  }
+  const state = await tokenState(db, Number(claims.sub));
+  if (!state || !state.active || state.version !== (claims.ver ?? 0)) {
+    throw unauthorized('your account changed (role, zones, password or deactivated); log in again');
+  }
+  return actorFromClaims(claims);
+}
+
 /** The acting user of an authenticated route (the onRequest hook guarantees it). */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw unauthorized('log in first');

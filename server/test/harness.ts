@@ -41,10 +41,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: { url?: string }, options: { loginRateLimit?: number } = {}):
+export async function startTestApp(backend: { url?: string }, options: { loginRateLimit?: number; database?: string } = {}):
   Promise<TestApp> {
-  const fresh = backend.url ? await freshDatabaseUrl(backend.url) : undefined;
-  const { database, jwtSecret } = await bootstrap({ databaseUrl: fresh?.url, dataDir: undefined,
+  const fresh = backend.url && !options.database ? await freshDatabaseUrl(backend.url) : undefined;
+  const { database, jwtSecret } = await bootstrap({ databaseUrl: options.database ?? fresh?.url, dataDir: undefined,
     adminPassword: ADMIN_PASSWORD, jwtSecret: undefined });
   const app = await buildApp({ database, jwtSecret, loginRateLimit: options.loginRateLimit ?? 1000 });
   await app.ready();

@@ -1,0 +1,453 @@
+import {
+  DateDay, Dictionary, Field, Float32, Int16, Int32, Int8, makeData, RecordBatch, Schema, Struct, Table,
+  TimestampMillisecond, Uint16, Uint8, Utf8, tableToIPC, vectorFromArray, type Data, type DataType,
+} from 'apache-arrow';
+import { sql, type Kysely } from 'kysely';
+import { createHash } from 'node:crypto';
+import type { FloorPoint, GraphEdge, GraphNode, Rect } from '../../model/layout.ts';
+import type { DB, ZoneKind } from '../db/schema.ts';
+import { mayActIn, type Actor } from '../domain/auth/actor.ts';
+import { forbidden, notFound } from '../domain/errors.ts';
+import { warehouseGeometry } from '../domain/masterdata/layout-cache.ts';
+
+/**
+ * A warehouse's bins with their current occupancy, one row per bin, for the digital twin: read in one
+ * REPEATABLE READ transaction and stamped with the stream position it is consistent with.
+ *
+ * Stamp: `pos` = max(outbox.pos) and `skip` = the seqs of outbox rows with no pos yet, both read in the
+ * same snapshot as the data. The relay stamps rows with pos in publishing order, so every event with a
+ * pos <= `pos` is reflected in the rows; events that are visible (committed) but not yet stamped are
+ * reflected too and are listed in `skip`. A client applies the live stream from pos + 1 on, dropping
+ * events whose seq is in `skip`.
+ *
+ * The same columns serve the Arrow IPC form and the JSON form (rows keyed by column name, values as
+ * Arrow JS decodes them: timestamps and dates in epoch milliseconds).
+ */
+
+/** Bits of the `flags` column. */
+export const BinFlag = {
+  /** holds stock in status qc (awaiting inspection) */
+  QC: 1,
+  /** holds stock in status hold */
+  HOLD: 2,
+  /** holds stock in status damaged */
+  DAMAGED: 4,
+  /** bins.blocked */
+  BLOCKED: 8,
+  /** bins.frozen (under a count freeze) */
+  FROZEN: 16,
+  /** no units on hand */
+  EMPTY: 32,
+} as const;
+
+export interface SnapshotWarehouse { id: number; code: string; name: string }
+
+export interface SnapshotStamp {
+  /** Stream position the snapshot is consistent with: coalesce(max(outbox.pos), 0). */
+  pos: number;
+  /** Seqs of outbox rows committed (reflected in the data) but not yet given a position by the relay. */
+  skip: number[];
+}
+
+/** One bin as the JSON form returns it; the Arrow form has the same columns in this order. */
+export interface SnapshotBin {
+  id: number;
+  code: string;
+  zone: string;
+  zoneKind: ZoneKind;
+  aisle: number;
+  level: number;
+  /** Bin centre and size, metres. */
+  x: number; y: number; z: number; width: number; depth: number; height: number;
+  /** null = unlimited */
+  maxUnits: number | null;
+  units: number;
+  reserved: number;
+  /** Occupied share of the bin volume: sum(qty × SKU volume) / bin volume, clamped to 0..1. */
+  fill: number;
+  /** BinFlag bits */
+  flags: number;
+  /** Distinct SKUs with units on hand. */
+  skuCount: number;
+  /** SKU with the most units in the bin (all lots, statuses, owners), ties to the lowest SKU id. */
+  topSku: string | null;
+  /** Earliest first_receipt_at of the stock on hand, epoch ms. */
+  oldestReceiptAt: number | null;
+  /** Earliest lot expiry date of the stock on hand, epoch ms of that date's UTC midnight. */
+  earliestExpiry: number | null;
+}
+
+/** Column-oriented snapshot: the query result, before it is turned into Arrow or JSON. */
+export interface WarehouseSnapshot extends SnapshotStamp {
+  warehouse: SnapshotWarehouse;
+  /** When the snapshot was read (server clock), epoch ms. */
+  generatedAt: number;
+  length: number;
+  /** Dictionaries: zones (code, kind) visible to the caller, top SKU codes. */
+  zones: { code: string; kind: ZoneKind }[];
+  skus: string[];
+  id: Int32Array;
+  code: string[];
+  /** index into zones */
+  zone: Int32Array;
+  aisle: Int16Array;
+  level: Uint8Array;
+  x: Float32Array; y: Float32Array; z: Float32Array;
+  width: Float32Array; depth: Float32Array; height: Float32Array;
+  /** -1 = unlimited (null) */
+  maxUnits: Int32Array;
+  units: Int32Array;
+  reserved: Int32Array;
+  fill: Float32Array;
+  flags: Uint8Array;
+  skuCount: Uint16Array;
+  /** index into skus, -1 = none */
+  topSku: Int32Array;
+  /** epoch ms, NaN = none */
+  oldestReceiptAt: Float64Array;
+  /** epoch days, INT32_MIN = none */
+  earliestExpiry: Int32Array;
+}
+
+const NO_DAY = -0x80000000;
+const MS_PER_DAY = 86_400_000;
+const INT32_MAX = 0x7fffffff;
+
+export interface ReadSnapshotOptions {
+  /** Restrict to the bins the actor may act in (zone-scoped users see only their zones). */
+  actor?: Actor;
+}
+
+/** Read a warehouse's bins and occupancy in one REPEATABLE READ, read-only transaction. */
+export async function readSnapshot(db: Kysely<DB>, warehouseId: number,
+  options: ReadSnapshotOptions = {}): Promise<WarehouseSnapshot> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+    // Kysely passes the isolation level to drivers that honour it (PostgreSQL); stating it again as the
+    // first statement makes it hold on drivers that just say BEGIN (the PGlite dialect) too.
+    await sql`set transaction isolation level repeatable read`.execute(trx);
+    const warehouse = await trx.selectFrom('warehouses').select(['id', 'code', 'name'])
+      .where('id', '=', warehouseId).executeTakeFirst();
+    if (!warehouse) throw notFound('id', `no warehouse with id ${warehouseId}`);
+    const allZones = await trx.selectFrom('zones').select(['id', 'code', 'kind'])
+      .where('warehouse_id', '=', warehouseId).orderBy('id').execute();
+    const actor = options.actor;
+    const zones = actor ? allZones.filter((z) => mayActIn(actor, { warehouse_id: warehouseId, zone_id: z.id }))
+      : allZones;
+    if (actor && zones.length === 0) throw forbidden('id: this warehouse is outside your scope', 'id');
+    const zoneFilter = zones.length === allZones.length ? null : zones.map((z) => z.id);
+
+    const stamp = await readStamp(trx);
+    const generatedAt = Date.now();
+
+    let binsQuery = trx.selectFrom('bins')
+      .select(['id', 'code', 'zone_id', 'aisle', 'level', 'x', 'y', 'z', 'width', 'depth', 'height',
+        'max_volume_m3', 'max_units', 'blocked', 'frozen'])
+      .where('warehouse_id', '=', warehouseId);
+    if (zoneFilter) binsQuery = binsQuery.where('zone_id', 'in', zoneFilter);
+    const bins = await binsQuery.orderBy('id').execute();
+
+    // Per bin: totals over the balances with units on hand; the top SKU by units summed over lots,
+    // statuses and owners. Volumes in m³, receipt times in epoch ms (truncated, as a JS Date does),
+    // expiry in epoch days.
+    const zoneCondition = zoneFilter ? sql`and b.zone_id in (${sql.join(zoneFilter)})` : sql``;
+    const { rows: stock } = await sql<{
+      bin_id: number; units: number; reserved: number; volume: number; flags: number; skus: number;
+      top_sku: number; oldest_ms: number | null; expiry_day: number | null;
+    }>`
+      with per_sku as (
+        select sb.bin_id, sb.sku_id, sum(sb.qty) as qty, sum(sb.reserved) as reserved,
+               bit_or(case sb.status when 'qc' then ${BinFlag.QC}::int when 'hold' then ${BinFlag.HOLD}::int
+                                     when 'damaged' then ${BinFlag.DAMAGED}::int else 0 end) as flags,
+               min(sb.first_receipt_at) as first_at, min(l.expiry_date) as expiry
+          from stock_balances sb
+          join bins b on b.id = sb.bin_id
+          left join lots l on l.id = sb.lot_id
+         where b.warehouse_id = ${warehouseId} and sb.qty > 0 ${zoneCondition}
+         group by sb.bin_id, sb.sku_id)
+      select p.bin_id,
+             sum(p.qty)::bigint as units,
+             sum(p.reserved)::bigint as reserved,
+             sum(p.qty * s.length_m * s.width_m * s.height_m)::float8 as volume,
+             bit_or(p.flags) as flags,
+             count(*)::int as skus,
+             (array_agg(p.sku_id order by p.qty desc, p.sku_id))[1] as top_sku,
+             floor(extract(epoch from min(p.first_at)) * 1000)::float8 as oldest_ms,
+             (min(p.expiry) - date '1970-01-01')::int as expiry_day
+        from per_sku p
+        join skus s on s.id = p.sku_id
+       group by p.bin_id
+       order by p.bin_id`.execute(trx);
+
+    const topIds = [...new Set(stock.map((r) => Number(r.top_sku)))];
+    const skuRows = topIds.length
+      ? await trx.selectFrom('skus').select(['id', 'code']).where('id', 'in', topIds).orderBy('code').execute()
+      : [];
+    return assemble(warehouse, stamp, generatedAt, zones, bins, stock, skuRows);
+  });
+}
+
+/** The stream position a transaction's snapshot is consistent with (call inside that transaction). */
+export async function readStamp(db: Kysely<DB>): Promise<SnapshotStamp> {
+  const top = await db.selectFrom('outbox').select((eb) => eb.fn.coalesce(eb.fn.max('pos'), sql<number>`0`).as('pos'))
+    .executeTakeFirstOrThrow();
+  const pending = await db.selectFrom('outbox').select('seq').where('pos', 'is', null).orderBy('seq').execute();
+  return { pos: Number(top.pos), skip: pending.map((r) => Number(r.seq)) };
+}
+
+type BinRow = {
+  id: number; code: string; zone_id: number; aisle: number | null; level: number | null;
+  x: number; y: number; z: number; width: number; depth: number; height: number; max_volume_m3: number;
+  max_units: number | null; blocked: boolean; frozen: boolean;
+};
+type StockRow = {
+  bin_id: number; units: number; reserved: number; volume: number; flags: number; skus: number;
+  top_sku: number; oldest_ms: number | null; expiry_day: number | null;
+};
+
+function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedAt: number,
+  zones: { id: number; code: string; kind: ZoneKind }[], bins: BinRow[], stock: StockRow[],
+  skuRows: { id: number; code: string }[]): WarehouseSnapshot {
+  const n = bins.length;
+  const s: WarehouseSnapshot = {
+    ...stamp, warehouse: { id: warehouse.id, code: warehouse.code, name: warehouse.name }, generatedAt, length: n,
+    zones: zones.map((z) => ({ code: z.code, kind: z.kind })), skus: skuRows.map((r) => r.code),
+    id: new Int32Array(n), code: new Array<string>(n), zone: new Int32Array(n), aisle: new Int16Array(n),
+    level: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
+    width: new Float32Array(n), depth: new Float32Array(n), height: new Float32Array(n),
+    maxUnits: new Int32Array(n), units: new Int32Array(n), reserved: new Int32Array(n), fill: new Float32Array(n),
+    flags: new Uint8Array(n), skuCount: new Uint16Array(n), topSku: new Int32Array(n).fill(-1),
+    oldestReceiptAt: new Float64Array(n).fill(NaN), earliestExpiry: new Int32Array(n).fill(NO_DAY),
+  };
+  const zoneIndex = new Map(zones.map((z, i) => [z.id, i]));
+  const skuIndex = new Map(skuRows.map((r, i) => [r.id, i]));
+  // Both lists are ordered by bin id: merge them.
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bins[i]!;
+    const id = Number(b.id);
+    s.id[i] = id;
+    s.code[i] = b.code;
+    s.zone[i] = zoneIndex.get(Number(b.zone_id)) ?? 0;
+    s.aisle[i] = b.aisle ?? 0;
+    s.level[i] = b.level ?? 0;
+    s.x[i] = b.x; s.y[i] = b.y; s.z[i] = b.z;
+    s.width[i] = b.width; s.depth[i] = b.depth; s.height[i] = b.height;
+    s.maxUnits[i] = b.max_units ?? -1;
+    let flags = (b.blocked ? BinFlag.BLOCKED : 0) | (b.frozen ? BinFlag.FROZEN : 0);
+    while (j < stock.length && Number(stock[j]!.bin_id) < id) j++;
+    const st = j < stock.length && Number(stock[j]!.bin_id) === id ? stock[j]! : undefined;
+    if (st && Number(st.units) > 0) {
+      s.units[i] = Math.min(Number(st.units), INT32_MAX);
+      s.reserved[i] = Math.min(Number(st.reserved), INT32_MAX);
+      const capacity = b.max_volume_m3 > 0 ? b.max_volume_m3 : b.width * b.depth * b.height;
+      const fill = capacity > 0 ? Number(st.volume) / capacity : 1;
+      s.fill[i] = fill > 1 ? 1 : fill < 0 ? 0 : fill;
+      flags |= Number(st.flags);
+      s.skuCount[i] = Math.min(Number(st.skus), 0xffff);
+      s.topSku[i] = skuIndex.get(Number(st.top_sku)) ?? -1;
+      if (st.oldest_ms !== null) s.oldestReceiptAt[i] = Number(st.oldest_ms);
+      if (st.expiry_day !== null) s.earliestExpiry[i] = Number(st.expiry_day);
+    } else {
+      flags |= BinFlag.EMPTY;
+    }
+    s.flags[i] = flags;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arrow
+
+/** Schema metadata keys. */
+export const META = {
+  pos: 'wetms.pos', skip: 'wetms.skip', warehouse: 'wetms.warehouse', generatedAt: 'wetms.generatedAt',
+  flags: 'wetms.flags',
+} as const;
+
+/** Smallest signed index type for a dictionary of n entries. */
+function indexType(n: number) {
+  return n <= 127 ? new Int8() : n <= 32_767 ? new Int16() : new Int32();
+}
+
+function narrowIndices(indices: Int32Array, type: Int8 | Int16 | Int32) {
+  if (type instanceof Int8) return Int8Array.from(indices);
+  if (type instanceof Int16) return Int16Array.from(indices);
+  return indices;
+}
+
+/** Validity bitmap (bit set = value present); undefined when every value is present. */
+function validity(n: number, present: (i: number) => boolean): { nullBitmap?: Uint8Array; nullCount: number } {
+  let bitmap: Uint8Array | undefined;
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (present(i)) continue;
+    if (!bitmap) {
+      bitmap = new Uint8Array((n + 7) >> 3).fill(0xff);
+    }
+    bitmap[i >> 3]! &= ~(1 << (i & 7));
+    nulls++;
+  }
+  return bitmap ? { nullBitmap: bitmap, nullCount: nulls } : { nullCount: 0 };
+}
+
+const encoder = new TextEncoder();
+
+/** A Utf8 column from strings, written straight into one buffer. */
+function utf8Data(values: string[]): Data<Utf8> {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  let bytes = new Uint8Array(Math.max(64, n * 24));
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (at + value.length * 3 > bytes.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, at + value.length * 3));
+      grown.set(bytes.subarray(0, at));
+      bytes = grown;
+    }
+    at += encoder.encodeInto(value, bytes.subarray(at)).written;
+    offsets[i + 1] = at;
+  }
+  return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes.subarray(0, at) });
+}
+
+function dictionaryData(words: string[], indices: Int32Array, present?: (i: number) => boolean) {
+  const type = new Dictionary(new Utf8(), indexType(words.length));
+  const nulls = present ? validity(indices.length, present) : { nullCount: 0 };
+  return makeData({ type, length: indices.length, data: narrowIndices(indices, type.indices) as any, ...nulls,
+    dictionary: vectorFromArray(words, new Utf8()) });
+}
+
+/** The snapshot as an Arrow table; stamp and warehouse go into the schema metadata. */
+export function snapshotTable(s: WarehouseSnapshot): Table {
+  const n = s.length;
+  const plain = <T extends DataType>(type: T, data: T['TArray']) => makeData({ type, length: n, data } as any) as Data;
+  const columns: [string, Data, boolean][] = [
+    ['id', plain(new Int32(), s.id), false],
+    ['code', utf8Data(s.code), false],
+    ['zone', dictionaryData(s.zones.map((z) => z.code), s.zone), false],
+    ['zoneKind', kindData(s), false],
+    ['aisle', plain(new Int16(), s.aisle), false],
+    ['level', plain(new Uint8(), s.level), false],
+    ['x', plain(new Float32(), s.x), false],
+    ['y', plain(new Float32(), s.y), false],
+    ['z', plain(new Float32(), s.z), false],
+    ['width', plain(new Float32(), s.width), false],
+    ['depth', plain(new Float32(), s.depth), false],
+    ['height', plain(new Float32(), s.height), false],
+    ['maxUnits', makeData({ type: new Int32(), length: n, data: s.maxUnits,
+      ...validity(n, (i) => s.maxUnits[i]! >= 0) }), true],
+    ['units', plain(new Int32(), s.units), false],
+    ['reserved', plain(new Int32(), s.reserved), false],
+    ['fill', plain(new Float32(), s.fill), false],
+    ['flags', plain(new Uint8(), s.flags), false],
+    ['skuCount', plain(new Uint16(), s.skuCount), false],
+    ['topSku', dictionaryData(s.skus, s.topSku, (i) => s.topSku[i]! >= 0), true],
+    ['oldestReceiptAt', timestampData(s.oldestReceiptAt), true],
+    ['earliestExpiry', makeData({ type: new DateDay(), length: n, data: s.earliestExpiry,
+      ...validity(n, (i) => s.earliestExpiry[i] !== NO_DAY) }), true],
+  ];
+  const fields = columns.map(([name, data, nullable]) => new Field(name, data.type, nullable));
+  const metadata = new Map<string, string>([
+    [META.pos, String(s.pos)],
+    [META.skip, JSON.stringify(s.skip)],
+    [META.warehouse, JSON.stringify(s.warehouse)],
+    [META.generatedAt, new Date(s.generatedAt).toISOString()],
+    [META.flags, JSON.stringify(BinFlag)],
+  ]);
+  const schema = new Schema(fields, metadata);
+  const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0,
+    children: columns.map(([, data]) => data) });
+  return new Table(schema, [new RecordBatch(schema, struct)]);
+}
+
+function kindData(s: WarehouseSnapshot) {
+  const kinds = [...new Set(s.zones.map((z) => z.kind))];
+  const byZone = s.zones.map((z) => kinds.indexOf(z.kind));
+  const indices = new Int32Array(s.length);
+  for (let i = 0; i < s.length; i++) indices[i] = byZone[s.zone[i]!] ?? 0;
+  return dictionaryData(kinds, indices);
+}
+
+function timestampData(ms: Float64Array) {
+  const n = ms.length;
+  const data = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) if (!Number.isNaN(ms[i])) data[i] = BigInt(Math.round(ms[i]!));
+  return makeData({ type: new TimestampMillisecond('UTC'), length: n, data,
+    ...validity(n, (i) => !Number.isNaN(ms[i])) });
+}
+
+/** Arrow IPC stream bytes (application/vnd.apache.arrow.stream). */
+export function snapshotToIPC(s: WarehouseSnapshot): Uint8Array {
+  return tableToIPC(snapshotTable(s), 'stream');
+}
+
+/** The JSON form's rows: the same values Arrow JS decodes from the IPC form. */
+export function snapshotRows(s: WarehouseSnapshot): SnapshotBin[] {
+  const rows = new Array<SnapshotBin>(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const zone = s.zones[s.zone[i]!]!;
+    rows[i] = {
+      id: s.id[i]!, code: s.code[i]!, zone: zone.code, zoneKind: zone.kind, aisle: s.aisle[i]!, level: s.level[i]!,
+      x: s.x[i]!, y: s.y[i]!, z: s.z[i]!, width: s.width[i]!, depth: s.depth[i]!, height: s.height[i]!,
+      maxUnits: s.maxUnits[i]! >= 0 ? s.maxUnits[i]! : null, units: s.units[i]!, reserved: s.reserved[i]!,
+      fill: s.fill[i]!, flags: s.flags[i]!, skuCount: s.skuCount[i]!,
+      topSku: s.topSku[i]! >= 0 ? s.skus[s.topSku[i]!]! : null,
+      oldestReceiptAt: Number.isNaN(s.oldestReceiptAt[i]) ? null : Math.round(s.oldestReceiptAt[i]!),
+      earliestExpiry: s.earliestExpiry[i] === NO_DAY ? null : s.earliestExpiry[i]! * MS_PER_DAY,
+    };
+  }
+  return rows;
+}
+
+/** The JSON form's body. */
+export function snapshotJson(s: WarehouseSnapshot) {
+  return { pos: s.pos, skip: s.skip, warehouse: s.warehouse, generatedAt: new Date(s.generatedAt).toISOString(),
+    flags: BinFlag, bins: snapshotRows(s) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+export interface WarehouseLayoutBody {
+  warehouse: { id: number; code: string };
+  bounds: Rect;
+  /** Rack blocks; zone names, kinds and temperatures can be changed, so they come with the snapshot and /zones. */
+  zones: { id: number; code: string; orientation: 'x' | 'y'; firstAisle: number; aisleCount: number; block: Rect }[];
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  docks: FloorPoint[];
+  chargers: FloorPoint[];
+}
+
+/** A warehouse's static floor plan as a JSON body with its ETag; it never changes, so it is kept per process. */
+const layouts = new Map<number, Promise<{ body: string; etag: string }>>();
+
+export function warehouseLayout(db: Kysely<DB>, warehouseId: number): Promise<{ body: string; etag: string }> {
+  let hit = layouts.get(warehouseId);
+  if (!hit) {
+    hit = buildLayout(db, warehouseId);
+    layouts.set(warehouseId, hit);
+    hit.catch(() => layouts.delete(warehouseId));
+  }
+  return hit;
+}
+
+async function buildLayout(db: Kysely<DB>, warehouseId: number) {
+  const warehouse = await db.selectFrom('warehouses').select(['id', 'code']).where('id', '=', warehouseId)
+    .executeTakeFirst();
+  if (!warehouse) throw notFound('id', `no warehouse with id ${warehouseId}`);
+  const { layout } = await warehouseGeometry(db, warehouseId);
+  const zoneIds = new Map((await db.selectFrom('zones').select(['id', 'code']).where('warehouse_id', '=', warehouseId)
+    .execute()).map((z) => [z.code, Number(z.id)]));
+  const body: WarehouseLayoutBody = {
+    warehouse: { id: Number(warehouse.id), code: warehouse.code },
+    bounds: layout.bounds,
+    zones: layout.zones.map((z) => ({ id: zoneIds.get(z.code) ?? 0, code: z.code, orientation: z.orientation,
+      firstAisle: z.firstAisle, aisleCount: z.aisleCount, block: z.block })),
+    nodes: layout.nodes, edges: layout.edges, docks: layout.docks, chargers: layout.chargers,
+  };
+  const text = JSON.stringify(body);
+  return { body: text, etag: `"${createHash('sha1').update(text).digest('base64url')}"` };
+}
