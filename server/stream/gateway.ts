@@ -36,6 +36,7 @@ export class StreamGateway implements StreamConsumer {
   private readonly rooms = new Map<string, RoomScope>();
   private readonly binZones = new Map<number, Promise<Map<number, number>>>();
   private warehouses: { ids: number[]; at: number } = { ids: [], at: 0 };
+  private clustered = false;
   /** Highest position handed to sockets by this process. */
   pos = 0;
 
@@ -80,11 +81,13 @@ export class StreamGateway implements StreamConsumer {
       records: coalesce(toRecords(events.filter((e) => e.warehouseId === warehouseId))),
     }));
     this.dispatch(frames);
-    try {
-      this.io.serverSideEmit(FRAMES, frames);
-    } catch {
-      // The in-memory adapter has no other servers.
-    }
+    if (this.clustered) this.io.serverSideEmit(FRAMES, frames);
+  }
+
+  /** Join other server processes through a cluster adapter (Redis). */
+  useAdapter(adapter: Parameters<Server['adapter']>[0]) {
+    this.io.adapter(adapter);
+    this.clustered = true;
   }
 
   /** Emit frames to this process's sockets: whole-warehouse rooms as they are, zone rooms filtered. */

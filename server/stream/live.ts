@@ -71,6 +71,6 @@ async function useRedis(gateway: StreamGateway, url: string) {
   pub.on('error', () => {});
   sub.on('error', () => {});
   await Promise.all([pub.connect(), sub.connect()]);
-  gateway.io.adapter(createAdapter(pub, sub));
+  gateway.useAdapter(createAdapter(pub, sub));
   return { close: async () => { await Promise.allSettled([pub.quit(), sub.quit()]); } };
 }
