@@ -23,8 +23,10 @@ import { twinRoutes } from './routes/twin.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { outboundRoutes } from './routes/outbound.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { fleetRoutes } from './routes/fleet.ts';
 import { countRoutes } from './routes/counts.ts';
 import { replenishmentRoutes } from './routes/replenishment.ts';
+import { snapshotRoutes } from './routes/snapshot.ts';
 
 export interface AppOptions {
   database: Database;
@@ -62,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"],
       'img-src': ["'self'", 'data:'] } },
   });
+  app.decorate('fleet', { manager: null });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
@@ -93,8 +96,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await api.register(inboundRoutes, deps);
     await api.register(outboundRoutes, deps);
     await api.register(taskRoutes, deps);
+    await api.register(fleetRoutes, deps);
     await api.register(countRoutes, deps);
     await api.register(replenishmentRoutes, deps);
+    await api.register(snapshotRoutes, deps);
     api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api' });
   await app.register(twinRoutes);

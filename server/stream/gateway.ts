@@ -84,6 +84,15 @@ export class StreamGateway implements StreamConsumer {
     if (this.clustered) this.io.serverSideEmit(FRAMES, frames);
   }
 
+  /** AGV frames: binary, volatile (a slow client skips a frame rather than queueing it). */
+  emitAgv(warehouseId: number, bytes: Uint8Array) {
+    this.io.to(agvRoom(warehouseId)).volatile.emit('agv', bytes);
+  }
+
+  get isClustered() {
+    return this.clustered;
+  }
+
   /** Join other server processes through a cluster adapter (Redis). */
   useAdapter(adapter: Parameters<Server['adapter']>[0]) {
     this.io.adapter(adapter);
@@ -120,7 +129,7 @@ export class StreamGateway implements StreamConsumer {
       for (const room of socket.rooms) if (room !== socket.id) await socket.leave(room);
       const room = scope.zones ? zoneRoom(wh.id, scope.zones) : wholeRoom(wh.id);
       this.rooms.set(room, scope);
-      await socket.join(room);
+      await socket.join([room, agvRoom(wh.id)]);
       const upTo = await this.currentPos();
       const since = request.since;
       if (since === undefined || since === null) return { ok: true, warehouseId: wh.id, pos: upTo, replay: null };
@@ -189,6 +198,8 @@ export class StreamGateway implements StreamConsumer {
 }
 
 const wholeRoom = (warehouseId: number) => `wh:${warehouseId}`;
+/** AGV positions are not zone-bound: every subscriber of the warehouse gets them. */
+export const agvRoom = (warehouseId: number) => `agv:${warehouseId}`;
 const zoneRoom = (warehouseId: number, zones: ReadonlySet<number>) => `whz:${warehouseId}:${[...zones].sort((a, b) => a - b).join(',')}`;
 
 /** A record reaches a zone room when it names no bin, or a bin in one of the room's zones. */

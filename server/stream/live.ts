@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import { StreamGateway, type GatewayOptions } from './gateway.ts';
 import { LeaderLease } from './leader.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
+import { FleetManager, type FleetManagerOptions } from '../fleet/manager.ts';
 
 export interface LiveOptions {
   /** PostgreSQL server URL (leader election and NOTIFY); absent on PGlite, where this process is the only one. */
@@ -11,12 +12,15 @@ export interface LiveOptions {
   redisUrl?: string;
   relay?: RelayOptions;
   gateway?: GatewayOptions;
+  /** Run the AGV fleets while this process leads (default: yes). */
+  fleet?: FleetManagerOptions | false;
   log?: { info: (msg: string) => void; error: (obj: unknown, msg?: string) => void };
 }
 
 export interface Live {
   relay: OutboxRelay;
   gateway: StreamGateway;
+  fleet: FleetManager | null;
   /** Whether this process runs the relay now. */
   isLeader(): boolean;
   close(): Promise<void>;
@@ -33,29 +37,41 @@ export async function startLive(app: FastifyInstance, database: Database, option
   if (options.redisUrl) redis = await useRedis(gateway, options.redisUrl);
   const relay = new OutboxRelay(database.db, { ...options.relay, onError: (e) => log.error({ err: e }, 'relay round failed') });
   await relay.register(gateway);
+  const fleet = options.fleet === false ? null : new FleetManager(database.db, gateway, options.fleet ?? {});
+  app.fleet.manager = fleet;
+  const lead = () => {
+    relay.start();
+    void fleet?.start().catch((e) => log.error({ err: e }, 'fleet start failed'));
+  };
+  const unlead = () => {
+    fleet?.stop();
+    void relay.stop();
+  };
   let lease: LeaderLease | null = null;
   if (options.databaseUrl) {
     lease = new LeaderLease(options.databaseUrl, {
       onAcquire: () => {
-        log.info('live stream: this process runs the relay');
-        relay.start();
+        log.info('live stream: this process runs the relay and the fleet');
+        lead();
       },
       onLose: () => {
         log.info('live stream: lost the relay lease');
-        void relay.stop();
+        unlead();
       },
       onNotify: () => relay.wake(),
       onError: (e) => log.error({ err: e }, 'relay lease'),
     });
     lease.start();
   } else {
-    relay.start();
+    lead();
   }
   return {
-    relay, gateway,
+    relay, gateway, fleet,
     isLeader: () => (lease ? lease.leader : true),
     close: async () => {
       await lease?.stop();
+      fleet?.stop();
+      app.fleet.manager = null;
       await relay.stop();
       await gateway.close();
       await redis?.close();

@@ -362,5 +362,20 @@ export function workflowCases<W extends { wf: WorkflowIds }>(): Case<W>[] {
       field: 'id' },
     { route: 'POST /api/tasks/:id/replenish', kind: 'bad-param', what: 'id is text', url: '/api/tasks/x/replenish',
       body: { bin: 'T5-A04-R01-L1-B01' }, status: 400, field: 'params.id' },
+
+    { route: 'POST /api/fleet/:warehouse/commands', kind: 'wrong-type', what: 'value is text', url: '/api/fleet/T5/commands',
+      body: { action: 'speed', value: 'fast' }, status: 400, field: 'body.value' },
+    { route: 'POST /api/fleet/:warehouse/commands', kind: 'missing-field', what: 'no action', url: '/api/fleet/T5/commands',
+      body: {}, status: 400, field: 'body.action' },
+    { route: 'POST /api/fleet/:warehouse/commands', kind: 'unknown-field', what: 'a colour', url: '/api/fleet/T5/commands',
+      body: { action: 'pause', colour: 'red' }, status: 400, field: 'body.colour' },
+    { route: 'POST /api/fleet/:warehouse/commands', kind: 'domain', what: 'speed without a factor',
+      url: '/api/fleet/T5/commands', body: { action: 'speed' }, status: 400, field: 'value' },
+    { route: 'POST /api/fleet/:warehouse/commands', kind: 'domain', what: 'a fault without the AGV',
+      url: '/api/fleet/T5/commands', body: { action: 'fault' }, status: 400, field: 'agv' },
+    { route: 'POST /api/fleet/:warehouse/commands', kind: 'domain', what: 'the fleet is not running here',
+      url: '/api/fleet/T5/commands', body: { action: 'pause' }, status: 409, field: 'warehouse' },
+    { route: 'POST /api/fleet/:warehouse/commands', kind: 'bad-param', what: 'unknown warehouse',
+      url: '/api/fleet/NOPE/commands', body: { action: 'pause' }, status: 404, field: 'warehouse' },
   ];
 }

@@ -34,7 +34,7 @@ describe.each(backends)('live stream on $name', (backend) => {
 
   beforeAll(async () => {
     live = await startLive(w.t.app, w.t.database, { databaseUrl: backend.url ? w.t.database.location : undefined,
-      relay: { pollMs: 10 }, gateway: { tickMs: 20 } });
+      relay: { pollMs: 10 }, gateway: { tickMs: 20 }, fleet: false });
     await w.t.app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(w.t.app.server.address() as AddressInfo).port}`;
     await waitFor('the relay lease', () => live.isLeader());

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'outbound:write',
   'tasks:execute',
   'tasks:manage',
+  'fleet:control',
   'users:manage',
   'audit:read',
 ] as const;
@@ -24,7 +25,7 @@ const READ: Permission[] = ['authenticated', 'masterdata:read', 'inventory:read'
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
   manager: new Set([...READ, 'masterdata:write', 'inventory:move', 'inventory:adjust', 'inventory:status',
-    'audit:read', 'inbound:write', 'outbound:write', 'tasks:execute', 'tasks:manage']),
+    'audit:read', 'inbound:write', 'outbound:write', 'tasks:execute', 'tasks:manage', 'fleet:control']),
   planner: new Set([...READ, 'inventory:move', 'outbound:write']),
   // Operators do the physical steps (receive, QC, put away, pick, pack, ship) where their zones allow.
   operator: new Set([...READ, 'inventory:move', 'inventory:status', 'tasks:execute']),

@@ -1,0 +1,195 @@
+import { sql, type Kysely } from 'kysely';
+import { encodeAgvFrame, type AgvFrameState } from '../../model/protocol/agv-frame.ts';
+import { Fleet } from '../../scenarios/fleet/fleet.ts';
+import type { AgvState, FleetEvent, FleetTaskKind } from '../../scenarios/fleet/types.ts';
+import type { DB } from '../db/schema.ts';
+import { SYSTEM_ACTOR, type Actor } from '../domain/auth/actor.ts';
+import { appendEvent, raiseAlert } from '../domain/events.ts';
+import { warehouseGeometry } from '../domain/masterdata/layout-cache.ts';
+import { confirmPick } from '../domain/outbound/pick.ts';
+import { confirmPutaway } from '../domain/putaway/putaway.ts';
+import { confirmReplenish } from '../domain/replenishment/replenish.ts';
+
+export interface LiveFleetOptions {
+  agvs: number;
+  seed: number;
+  /** Simulation and broadcast period, ms (10 Hz by default). */
+  tickMs?: number;
+  /** How often open tasks are read from the database, ms. */
+  pollTasksMs?: number;
+  speedFactor?: number;
+}
+
+/** Where AGV frames go: the gateway's AGV room of a warehouse (every subscriber of it). */
+export type FrameSink = (warehouseId: number, bytes: Uint8Array) => void;
+
+interface TaskInfo { id: number; type: FleetTaskKind; sourceBin: string; targetBin: string; sku: string; lot: string | null;
+  qty: number }
+
+const FLEET_TYPES: FleetTaskKind[] = ['putaway', 'pick', 'replenish'];
+
+/**
+ * The live AGV fleet of one warehouse: the simulation kernel (scenarios/fleet) driven by a timer, fed
+ * with the open putaway, pick and replenishment tasks, confirming each delivered task through the same
+ * services an operator uses (so stock moves through the ledger and outbox), and broadcasting a binary
+ * frame of every AGV each tick. Runs only in the process that holds the relay lease.
+ */
+export class LiveFleet {
+  readonly fleet: Fleet;
+  paused = false;
+  speedFactor: number;
+  private timer: NodeJS.Timeout | null = null;
+  private stepping = false;
+  private lastPoll = 0;
+  private tick = 0;
+  private readonly offered = new Map<string, TaskInfo>();
+  private readonly confirming = new Set<string>();
+  private roster: string[] = [];
+  rosterVersion = 1;
+  private readonly tickMs: number;
+  private readonly pollMs: number;
+  readonly errors: string[] = [];
+
+  private constructor(private readonly db: Kysely<DB>, readonly warehouseId: number, fleet: Fleet,
+    private readonly sink: FrameSink, opts: LiveFleetOptions) {
+    this.fleet = fleet;
+    this.tickMs = opts.tickMs ?? 100;
+    this.pollMs = opts.pollTasksMs ?? 1000;
+    this.speedFactor = opts.speedFactor ?? 1;
+  }
+
+  static async create(db: Kysely<DB>, warehouseId: number, sink: FrameSink, opts: LiveFleetOptions) {
+    const { layout } = await warehouseGeometry(db, warehouseId);
+    const fleet = new Fleet(layout, { seed: opts.seed, agvs: opts.agvs });
+    // Tasks an earlier leader left assigned to AGVs go back to the pool: this fleet starts afresh.
+    await db.updateTable('tasks').set({ assignee_agv: null, status: 'open' }).where('warehouse_id', '=', warehouseId)
+      .where('assignee_agv', 'is not', null).where('status', 'in', ['assigned', 'in_progress']).execute();
+    return new LiveFleet(db, warehouseId, fleet, sink, opts);
+  }
+
+  start() {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.step(), this.tickMs);
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One tick: (maybe) read tasks, advance the simulation, act on its events, broadcast the frame. */
+  async step() {
+    if (this.stepping) return; // a slow database round: skip a tick rather than pile them up
+    this.stepping = true;
+    try {
+      if (Date.now() - this.lastPoll > this.pollMs) {
+        this.lastPoll = Date.now();
+        await this.pollTasks();
+      }
+      if (!this.paused) {
+        for (const event of this.fleet.step(this.tickMs * this.speedFactor)) await this.onEvent(event);
+      }
+      this.broadcast();
+    } catch (error) {
+      this.remember(error);
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  /** Offer open tasks with both bins on the graph; forget those done or taken by people meanwhile. */
+  async pollTasks() {
+    const rows = await sql<TaskInfo & { source_node: string; target_node: string; priority: number }>`
+      select t.id, t.type, t.priority, sb.code as "sourceBin", tb.code as "targetBin", sb.access_node as source_node,
+             tb.access_node as target_node, s.code as sku, l.lot_no as lot, (t.qty - t.done_qty)::int8 as qty
+        from tasks t join bins sb on sb.id = t.source_bin_id join bins tb on tb.id = t.target_bin_id
+        join skus s on s.id = t.sku_id left join lots l on l.id = t.lot_id
+       where t.warehouse_id = ${this.warehouseId} and t.type in ('putaway', 'pick', 'replenish')
+         and t.status = 'open' and t.assignee_user_id is null and t.assignee_agv is null
+         and sb.access_node is not null and tb.access_node is not null
+       order by t.priority desc, t.id limit 300`.execute(this.db);
+    for (const r of rows.rows) {
+      const key = String(r.id);
+      if (this.offered.has(key)) continue;
+      this.offered.set(key, { ...r, qty: Number(r.qty) });
+      this.fleet.offer({ id: key, kind: r.type, sourceNode: r.source_node, targetNode: r.target_node, priority: r.priority });
+    }
+  }
+
+  private async onEvent(e: FleetEvent) {
+    if (e.type === 'claimed') {
+      const claimed = await this.db.updateTable('tasks').set({ assignee_agv: e.agvId, status: 'assigned', updated_at: new Date() })
+        .where('id', '=', Number(e.taskId)).where('status', '=', 'open').where('assignee_user_id', 'is', null)
+        .returning('type').executeTakeFirst();
+      if (!claimed) {
+        // Somebody took or finished it meanwhile.
+        this.fleet.release(e.taskId);
+        this.offered.delete(e.taskId);
+        return;
+      }
+      await appendEvent(this.db, 'task.updated', this.warehouseId, { taskId: Number(e.taskId), type: claimed.type,
+        status: 'assigned', agv: e.agvId });
+    } else if (e.type === 'delivered') {
+      void this.confirm(e.agvId, e.taskId);
+    } else if (e.type === 'faulted') {
+      await raiseAlert(this.db, this.warehouseId, 'agv_fault', `AGV ${e.agvId} stopped: ${e.reason}`, { agv: e.agvId });
+    }
+  }
+
+  /** The AGV put the load down: confirm the task as an operator would, then tell the kernel. */
+  private async confirm(agvId: string, taskId: string) {
+    if (this.confirming.has(taskId)) return;
+    this.confirming.add(taskId);
+    const info = this.offered.get(taskId);
+    const actor: Actor = { ...SYSTEM_ACTOR, device: agvId };
+    try {
+      if (!info) throw new Error('unknown task');
+      const id = Number(taskId);
+      if (info.type === 'putaway') await confirmPutaway(this.db, actor, id, { bin: info.targetBin });
+      else if (info.type === 'replenish') await confirmReplenish(this.db, actor, id, { bin: info.targetBin });
+      else await confirmPick(this.db, actor, id, { bin: info.sourceBin, item: info.sku, ...(info.lot ? { lot: info.lot } : {}),
+        qty: info.qty });
+      this.fleet.complete(taskId);
+    } catch (error) {
+      this.remember(error);
+      this.fleet.fail(taskId, String((error as Error).message ?? error));
+      await this.db.updateTable('tasks').set({ assignee_agv: null, status: 'open' }).where('id', '=', Number(taskId))
+        .where('assignee_agv', '=', agvId).where('status', 'in', ['assigned', 'in_progress']).execute().catch(() => {});
+    } finally {
+      this.offered.delete(taskId);
+      this.confirming.delete(taskId);
+    }
+  }
+
+  /** One binary frame with every AGV; the index is the AGV's place in the roster. */
+  broadcast() {
+    const states = this.fleet.state();
+    const ids = states.map((s) => s.id);
+    if (ids.join() !== this.roster.join()) {
+      this.roster = ids;
+      this.rosterVersion = (this.rosterVersion % 65_535) + 1;
+    }
+    const bytes = encodeAgvFrame({ warehouseId: this.warehouseId, tick: this.tick++, time: Date.now(), roster: this.rosterVersion,
+      agvs: states.map((s, index) => ({ index, x: s.x, y: s.y, heading: s.heading, speed: s.speed, state: frameState(s),
+        battery: s.battery, taskId: s.taskId ? Number(s.taskId) || 0 : 0 })) });
+    this.sink(this.warehouseId, bytes);
+  }
+
+  /** For the API and the twin: the roster (index -> id), states, stats, and a route on demand. */
+  describe() {
+    return { warehouseId: this.warehouseId, paused: this.paused, speedFactor: this.speedFactor, roster: this.roster,
+      rosterVersion: this.rosterVersion, agvs: this.fleet.state(), stats: this.fleet.stats(), recentErrors: this.errors.slice(-5) };
+  }
+
+  private remember(error: unknown) {
+    this.errors.push(String((error as Error).message ?? error));
+    if (this.errors.length > 50) this.errors.splice(0, this.errors.length - 50);
+  }
+}
+
+function frameState(s: AgvState): AgvFrameState {
+  if (s.state === 'moving') return s.loaded ? 'loaded-moving' : 'moving';
+  return s.state;
+}
+
+export { FLEET_TYPES };
