@@ -30,8 +30,13 @@ if (config.demo) {
 }
 
 const app = await buildApp({ database, jwtSecret, tokenTtl: config.tokenTtl, logger: { level: config.logLevel } });
+const demoWarehouses = config.demo ? await database.db.selectFrom('warehouses').select('code')
+  .where('code', 'in', ['WH1', 'WH2']).execute() : [];
 const live = await startLive(app, database, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl,
   relay: { retentionMs: config.replayWindowMs },
+  fleet: { agvs: { WH1: 12, WH2: 4 } },
+  activity: demoWarehouses.map((w) => ({ warehouse: w.code, ordersPerHour: w.code === 'WH1' ? 360 : 60,
+    deliveriesPerHour: w.code === 'WH1' ? 30 : 6 })),
   log: { info: (m) => app.log.info(m), error: (o, m) => app.log.error(o as object, m) } });
 const shutdown = async (signal: string) => {
   console.log(`\n${signal}: shutting down`);

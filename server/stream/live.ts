@@ -4,6 +4,7 @@ import { StreamGateway, type GatewayOptions } from './gateway.ts';
 import { LeaderLease } from './leader.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
 import { FleetManager, type FleetManagerOptions } from '../fleet/manager.ts';
+import { DemoActivity, type ActivityOptions } from '../demo/activity.ts';
 
 export interface LiveOptions {
   /** PostgreSQL server URL (leader election and NOTIFY); absent on PGlite, where this process is the only one. */
@@ -14,6 +15,8 @@ export interface LiveOptions {
   gateway?: GatewayOptions;
   /** Run the AGV fleets while this process leads (default: yes). */
   fleet?: FleetManagerOptions | false;
+  /** Demo mode: order and delivery generators per warehouse, run by the leader. */
+  activity?: ActivityOptions[];
   log?: { info: (msg: string) => void; error: (obj: unknown, msg?: string) => void };
 }
 
@@ -39,11 +42,14 @@ export async function startLive(app: FastifyInstance, database: Database, option
   await relay.register(gateway);
   const fleet = options.fleet === false ? null : new FleetManager(database.db, gateway, options.fleet ?? {});
   app.fleet.manager = fleet;
+  const activities = (options.activity ?? []).map((a) => new DemoActivity(database.db, a));
   const lead = () => {
     relay.start();
     void fleet?.start().catch((e) => log.error({ err: e }, 'fleet start failed'));
+    for (const a of activities) a.start();
   };
   const unlead = () => {
+    for (const a of activities) a.stop();
     fleet?.stop();
     void relay.stop();
   };
@@ -70,6 +76,7 @@ export async function startLive(app: FastifyInstance, database: Database, option
     isLeader: () => (lease ? lease.leader : true),
     close: async () => {
       await lease?.stop();
+      for (const a of activities) a.stop();
       fleet?.stop();
       app.fleet.manager = null;
       await relay.stop();
