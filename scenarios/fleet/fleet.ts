@@ -1,30 +1,37 @@
 // The AGV fleet kernel: pure, deterministic under a seed, advanced only by step(dtMs).
 //
-// Reservations ("ordered node queues"): every node has a FIFO queue of the AGVs that will occupy
-// it. An AGV stands on a node only while it is the head of that node's queue, and it drives along
-// an edge u -> v only while it heads both u and v (u is released on arrival at v). So two AGVs are
-// never on one node and never meet head-on on an edge.
+// Reservations ("ordered node queues"): every node has a queue of the AGVs that will occupy it.
+// An AGV stands on a node only while it heads that node's queue, and it drives along an edge
+// u -> v only while it heads both u and v (u is released on arrival at v). So two AGVs are never
+// on one node and never meet head-on on an edge.
 //
-// A stationary AGV departs by reserving its whole route to its next stop at once: it is appended
-// to the queue of every node on the route (that is all; it may follow or cross other AGVs, it just
-// waits its turn at each node). Two rules keep the queues consistent:
+// A stationary AGV departs by reserving its whole route to its next stop at once: it is entered
+// into the queue of every node on the route (it may then follow or cross other AGVs; it waits its
+// turn at each node). Every route gets one order key, and every queue is kept sorted by key:
 //   1. a route may not enter a node that is someone else's stop (a stationary AGV, or the last node
-//      of a moving AGV's route) or a faulted AGV's node; nobody is ever queued behind a stop;
-//   2. appends are atomic and happen in one global order (each route gets a sequence number).
-// Then every queue is sorted by sequence number, so "A waits for B" implies seq(B) < seq(A): the
-// wait-for relation between driving AGVs is acyclic. The driving AGV with the smallest sequence
-// number heads every queue on its route (everyone before it has passed), so it always progresses
-// and reaches its stop; by induction every driving AGV does. No deadlock among driving AGVs.
+//      of a moving AGV's route) or a faulted AGV's node, so nobody is ever queued behind a stop;
+//   2. the new key is above the key of every AGV standing on a node of the route, of everyone
+//      queued at its stop, of everyone expected at a shared node first (by full-speed ETA), and of
+//      every route reserved more than OVERTAKE_MS ago; it is below the other keys (it overtakes
+//      them). Keys are unique reals (midpoints), ties broken by a reservation counter.
+// Why it cannot deadlock: "A waits for B" means B is ahead of A in a queue, so key(B) < key(A),
+// and only driving AGVs are ever ahead of anyone (rule 1). The driving AGV with the smallest key
+// therefore heads every queue on its route and always progresses to its stop; by induction every
+// driving AGV does (and as new routes cannot overtake a route older than OVERTAKE_MS, the set of
+// AGVs ahead of any AGV is eventually fixed, so the induction is over a finite set). checkInvariants()
+// verifies these premises; the tests call it throughout long random runs.
 //
-// Faults break rule 1 after the fact (an AGV stops mid-route): the faulted AGV's remaining route is
+// Faults stop an AGV mid-route, breaking rule 1 after the fact: the faulted AGV's remaining route is
 // dropped and every AGV queued behind it, transitively, has its route cut back to the node it has
-// already committed to; they stop there and plan again around the fault (see truncate/closure).
+// already committed to; they stop there and plan again around the fault (truncate/closure).
 //
 // What remains are stationary AGVs waiting to depart because every route to their goal crosses
 // someone's stop. Timed stops (loading, unloading, charging) end by themselves; idle AGVs and other
 // waiting AGVs in the way are asked to step aside ("evade") to the nearest free node off the
-// waiting AGV's path; and an AGV whose blocker cannot step aside (e.g. it sits on a dead-end
-// charger behind the waiting AGV) steps aside itself after a seeded random back-off.
+// waiting AGV's path; an AGV whose blocker cannot step aside (e.g. it sits on a dead-end charger
+// behind the waiting AGV) steps aside itself after a seeded random back-off; and a goal node is
+// granted first come, first served among the AGVs waiting for it. This part is a policy, not a
+// proof: it is verified by the randomized tests, not by an invariant.
 import { RouteGraph } from '../routing/graph.ts';
 import { Pathfinder } from './pathfinder.ts';
 import { Mulberry32 } from './prng.ts';
@@ -259,6 +266,7 @@ export class Fleet {
     a.fault = null;
     for (const n of a.route) if (this.faultBy[n] === a) this.faultBy[n] = null;
     a.retryAtMs = this.nowMs;
+    if (a.route.length === 1) this.routeEnd(a);
     this.assignDirty = true;
     this.emit({ type: 'resumed', atMs: this.nowMs, agvId: a.id });
   }
@@ -384,6 +392,16 @@ export class Fleet {
       charges: c.charges,
       evasions: c.evasions,
     };
+  }
+
+  /** Diagnostic dump of every AGV (for debugging stuck scenarios). */
+  describe(): string[] {
+    const ids = this.graph.ids;
+    return this.agvs.map((a) => {
+      const o = a.goal >= 0 ? (this.faultBy[a.goal] ?? this.stopOf[a.goal]) : null;
+      const next = a.route.length > 1 ? this.queues[a.route[a.seg + 1]][0] : null;
+      return `${a.id} ${this.code(a)}/${a.activity}${a.evading ? '/evading' : ''}${a.fault ? '/FAULT' : ''} at ${ids[a.route[a.seg]]} s=${a.s.toFixed(2)} route=${a.route.slice(a.seg).map((n) => ids[n]).join(',')} goal=${a.goal >= 0 ? ids[a.goal] : '-'}(${a.purpose}) goalOwner=${o?.id ?? '-'} nextHead=${next?.id ?? '-'} task=${a.task?.task.id ?? '-'} bat=${a.battery.toFixed(2)} retry=${a.retryAtMs}`;
+    });
   }
 
   get simMs(): number {
@@ -781,6 +799,7 @@ export class Fleet {
       seen.add(a);
       work.push(...this.truncate(a));
       a.retryAtMs = this.nowMs;
+      if (a.route.length === 1 && !a.fault) this.routeEnd(a);
     }
   }
 

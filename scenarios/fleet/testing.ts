@@ -11,8 +11,11 @@ let wh2: GeneratedLayout | undefined;
 export const wh1Layout = (): GeneratedLayout => (wh1 ??= generateLayout(ambientDemoLayout));
 export const wh2Layout = (): GeneratedLayout => (wh2 ??= generateLayout(coldDemoLayout));
 
-/** Random tasks between aisle nodes and docks (both directions), priorities 0..2. */
-export function randomTasks(layout: GeneratedLayout, count: number, seed: number, prefix = 'T'): FleetTask[] {
+/**
+ * Random tasks, priorities 0..2: putaway dock -> aisle node, pick aisle node -> dock, replenish and
+ * move aisle node -> aisle node (each a quarter). With `aisleOnly` every task is aisle -> aisle.
+ */
+export function randomTasks(layout: GeneratedLayout, count: number, seed: number, prefix = 'T', aisleOnly = false): FleetTask[] {
   const rng = new Mulberry32(seed);
   const aisle = layout.nodes.filter((n) => n.kind === 'aisle').map((n) => n.id);
   const docks = layout.docks.map((d) => d.node);
@@ -22,7 +25,7 @@ export function randomTasks(layout: GeneratedLayout, count: number, seed: number
     const a = aisle[rng.int(0, aisle.length - 1)];
     const b = aisle[rng.int(0, aisle.length - 1)];
     const dock = docks[rng.int(0, docks.length - 1)];
-    const [sourceNode, targetNode] = kind === 'putaway' ? [dock, a] : kind === 'pick' ? [a, dock] : [a, b];
+    const [sourceNode, targetNode] = aisleOnly ? [a, b] : kind === 'putaway' ? [dock, a] : kind === 'pick' ? [a, dock] : [a, b];
     return { id: `${prefix}${i + 1}`, kind, sourceNode, targetNode, priority: rng.int(0, 2) };
   });
 }
