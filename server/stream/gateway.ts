@@ -37,11 +37,12 @@ export class StreamGateway implements StreamConsumer {
   private readonly binZones = new Map<number, Promise<Map<number, number>>>();
   private warehouses: { ids: number[]; at: number } = { ids: [], at: 0 };
   private clustered = false;
+  private lastFlush = 0;
   /** Highest position handed to sockets by this process. */
   pos = 0;
 
   constructor(app: FastifyInstance, private readonly db: Kysely<DB>, options: GatewayOptions = {}) {
-    this.tickMs = options.tickMs ?? 50;
+    this.tickMs = options.tickMs ?? 20;
     this.maxReplay = options.maxReplay ?? 20_000;
     this.io = new Server(app.server, { serveClient: false, cors: { origin: false } });
     this.io.use(async (socket, next) => {
@@ -64,12 +65,16 @@ export class StreamGateway implements StreamConsumer {
   /** Relay consumer: accept events for the next tick (acknowledged once queued). */
   async deliver(events: OutboxEvent[]): Promise<void> {
     this.pending.push(...events);
-    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.tickMs);
+    if (this.timer) return;
+    // Leading edge: after a quiet tick the first change goes out at once; under load, one frame per tick.
+    const wait = Math.max(0, this.lastFlush + this.tickMs - Date.now());
+    this.timer = setTimeout(() => void this.flush(), wait);
   }
 
   /** Turn the tick's events into one frame per warehouse and hand them out. */
   async flush(): Promise<void> {
     this.timer = null;
+    this.lastFlush = Date.now();
     if (!this.pending.length) return;
     const events = this.pending;
     this.pending = [];

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { openDatabase } from '../db/database.ts';
 import { StreamGateway, type GatewayOptions } from './gateway.ts';
 import { LeaderLease } from './leader.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
@@ -38,7 +39,10 @@ export async function startLive(app: FastifyInstance, database: Database, option
   const gateway = new StreamGateway(app, database.db, options.gateway);
   let redis: { close(): Promise<void> } | null = null;
   if (options.redisUrl) redis = await useRedis(gateway, options.redisUrl);
-  const relay = new OutboxRelay(database.db, { ...options.relay, onError: (e) => log.error({ err: e }, 'relay round failed') });
+  // On a server, the relay gets connections of its own: it must not queue behind the requests it publishes.
+  const relayDatabase = options.databaseUrl ? await openDatabase({ databaseUrl: options.databaseUrl, poolSize: 2 }) : null;
+  const relay = new OutboxRelay((relayDatabase ?? database).db,
+    { ...options.relay, onError: (e) => log.error({ err: e }, 'relay round failed') });
   await relay.register(gateway);
   const fleet = options.fleet === false ? null : new FleetManager(database.db, gateway, options.fleet ?? {});
   app.fleet.manager = fleet;
@@ -81,6 +85,7 @@ export async function startLive(app: FastifyInstance, database: Database, option
       app.fleet.manager = null;
       await relay.stop();
       await gateway.close();
+      await relayDatabase?.close();
       await redis?.close();
     },
   };

@@ -48,6 +48,10 @@ export class OutboxRelay {
   private current: Promise<void> | null = null;
   /** Highest stamped position. */
   pos = 0;
+  /** The rows stamped by the last round, from position `from` on. */
+  private fresh: { from: number; events: OutboxEvent[] } | null = null;
+  /** Consumers' cursors as last written by this relay. */
+  private readonly cursors = new Map<string, number>();
 
   constructor(private readonly db: Kysely<DB>, options: RelayOptions = {}) {
     this.opts = { batch: options.batch ?? 1000, pollMs: options.pollMs ?? 25, retentionMs: options.retentionMs ?? 15 * 60_000,
@@ -127,7 +131,8 @@ export class OutboxRelay {
       const max = await this.db.selectFrom('outbox').select((eb) => eb.fn.max('pos').as('pos')).executeTakeFirst();
       this.pos = Number(max?.pos ?? 0);
     }
-    const { rows } = await sql<{ pos: number }>`
+    const { rows } = await sql<{ pos: number; seq: number; type: string; warehouse_id: number | null; at: Date;
+      payload: Record<string, unknown> }>`
       with next as (
         select seq, row_number() over (order by xid, seq) as rn
           from outbox
@@ -136,21 +141,36 @@ export class OutboxRelay {
          limit ${this.opts.batch})
       update outbox o set pos = ${this.pos}::int8 + next.rn
         from next where o.seq = next.seq
-      returning o.pos`.execute(this.db);
-    if (rows.length) this.pos = Math.max(this.pos, ...rows.map((r) => Number(r.pos)));
-    return rows.length;
+      returning o.pos, o.seq, o.type, o.warehouse_id, o.at, o.payload`.execute(this.db);
+    const events = rows.map(toEvent).sort((a, b) => a.pos - b.pos);
+    if (events.length) {
+      // Positions continue the previous round's exactly: keep them for consumers that are up to date.
+      this.fresh = { from: this.pos + 1, events };
+      this.pos = events.at(-1)!.pos;
+    } else {
+      this.fresh = null;
+    }
+    return events.length;
   }
 
   private async feed(consumer: StreamConsumer) {
-    for (;;) {
-      const cursor = await this.db.selectFrom('stream_consumers').select('pos').where('name', '=', consumer.name)
-        .executeTakeFirstOrThrow();
-      if (Number(cursor.pos) >= this.pos) return;
-      const events = await readEvents(this.db, Number(cursor.pos), this.pos, this.opts.batch);
-      if (!events.length) return;
-      await consumer.deliver(events);
-      await this.db.updateTable('stream_consumers').set({ pos: events.at(-1)!.pos, updated_at: new Date() })
+    let cursor: number = this.cursors.get(consumer.name) ?? Number((await this.db.selectFrom('stream_consumers')
+      .select('pos').where('name', '=', consumer.name).executeTakeFirstOrThrow()).pos);
+    while (cursor < this.pos) {
+      // Up to date (the usual case): hand over what this round stamped without reading it back.
+      const events: OutboxEvent[] = this.fresh && this.fresh.from === cursor + 1 ? this.fresh.events
+        : await readEvents(this.db, cursor, this.pos, this.opts.batch);
+      if (!events.length) break;
+      try {
+        await consumer.deliver(events);
+      } catch (error) {
+        this.cursors.delete(consumer.name);
+        throw error;
+      }
+      cursor = events.at(-1)!.pos;
+      await this.db.updateTable('stream_consumers').set({ pos: cursor, updated_at: new Date() })
         .where('name', '=', consumer.name).execute();
+      this.cursors.set(consumer.name, cursor);
     }
   }
 
@@ -172,6 +192,11 @@ export async function readEvents(db: Kysely<DB>, after: number, upTo: number, li
     .where('pos', '>', after).where('pos', '<=', upTo);
   if (warehouseId !== undefined) q = q.where('warehouse_id', '=', warehouseId);
   const rows = await q.orderBy('pos').limit(limit).execute();
-  return rows.map((r) => ({ pos: Number(r.pos), seq: Number(r.seq), type: r.type, warehouseId: r.warehouse_id,
-    at: new Date(r.at as unknown as string).toISOString(), payload: r.payload as Record<string, unknown> }));
+  return rows.map((r) => toEvent({ ...r, pos: r.pos!, payload: r.payload as Record<string, unknown> }));
+}
+
+function toEvent(r: { pos: number | string; seq: number | string; type: string; warehouse_id: number | null;
+  at: Date | string; payload: Record<string, unknown> }): OutboxEvent {
+  return { pos: Number(r.pos), seq: Number(r.seq), type: r.type, warehouseId: r.warehouse_id,
+    at: new Date(r.at).toISOString(), payload: r.payload };
 }
