@@ -27,6 +27,8 @@ export interface ActivityOptions {
   speedFactor?: number;
   seed?: number;
   tickMs?: number;
+  /** Hour of day that shapes the intake (default: the current UTC hour). */
+  hourOfDay?: () => number;
 }
 
 /** Relative order intake by hour of day (warehouse local time ~ UTC here): quiet nights, two peaks. */
@@ -63,7 +65,7 @@ export class DemoActivity {
     this.busy = true;
     try {
       const speed = this.opts.speedFactor ?? 1;
-      const hour = new Date().getUTCHours();
+      const hour = this.opts.hourOfDay?.() ?? new Date().getUTCHours();
       const perTick = (perHour: number) => (perHour * DAY_CURVE[hour]! * speed * (this.opts.tickMs ?? 1000)) / 3_600_000;
       for (let i = this.rng.poisson(perTick(this.opts.ordersPerHour ?? 240)); i > 0; i--) await this.guard(() => this.newOrder());
       for (let i = this.rng.poisson(perTick(this.opts.deliveriesPerHour ?? 20)); i > 0; i--) await this.guard(() => this.delivery());

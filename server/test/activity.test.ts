@@ -13,7 +13,7 @@ describe.each(backends)('demo activity on $name', (backend) => {
       await w.ok('POST', '/api/inventory/adjustments', { bin, sku, qty: 500, owner: 'OWN1', reason: 'stock' });
     }
     const activity = new DemoActivity(w.t.db, { warehouse: 'F1', ordersPerHour: 36_000, deliveriesPerHour: 7200,
-      speedFactor: 100, seed: 3 });
+      speedFactor: 100, seed: 3, hourOfDay: () => 10 });
     for (let i = 0; i < 5; i++) await activity.tick();
     expect(activity.lastError).toBeNull();
     expect(activity.counts.orders).toBeGreaterThan(3);
