@@ -12,7 +12,7 @@ describe.each(backends)('demo activity on $name', (backend) => {
     for (const [bin, sku] of [[w.bins.PICK![0], 'BOX'], [w.bins.STOR![0], 'BOLT']] as const) {
       await w.ok('POST', '/api/inventory/adjustments', { bin, sku, qty: 500, owner: 'OWN1', reason: 'stock' });
     }
-    const activity = new DemoActivity(w.t.db, { warehouse: 'F1', ordersPerHour: 36_000, deliveriesPerHour: 7200,
+    const activity = new DemoActivity(w.t.db, { warehouse: 'F1', ordersPerHour: 360, deliveriesPerHour: 72,
       speedFactor: 100, seed: 3, hourOfDay: () => 10 });
     for (let i = 0; i < 5; i++) await activity.tick();
     expect(activity.lastError).toBeNull();

@@ -8,6 +8,19 @@ const collector = (name: string) => {
   return { got, consumer: { name, deliver: async (events: OutboxEvent[]) => { got.push(...events); } } };
 };
 
+/**
+ * Rows are published once every older transaction on the whole server has ended; other tests' databases on
+ * the same PostgreSQL server may hold one open for a moment, so rounds repeat until the expected arrives.
+ */
+async function roundsUntil(relay: OutboxRelay, done: () => boolean, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    await relay.round();
+    if (done() || Date.now() > end) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const insertEvent = (t: TestApp, n: number) => t.db.insertInto('outbox')
   .values({ type: 'test', warehouse_id: null, payload: JSON.stringify({ n }) }).returning('seq').executeTakeFirstOrThrow();
 
@@ -19,7 +32,7 @@ describe.each(backends)('outbox relay on $name', (backend) => {
       const a = collector('a');
       const relay = new OutboxRelay(t.db, { retentionMs: 0, pruneEveryMs: 1e9 });
       await relay.register(a.consumer);
-      await relay.round();
+      await roundsUntil(relay, () => a.got.length >= 5);
       expect(a.got.map((e) => e.pos)).toEqual([1, 2, 3, 4, 5]);
       expect(a.got.map((e) => (e.payload as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
       await relay.round();
@@ -27,13 +40,17 @@ describe.each(backends)('outbox relay on $name', (backend) => {
 
       // Stamped but not delivered when the process dies: the next relay delivers them, and nothing twice.
       for (let i = 6; i <= 8; i++) await insertEvent(t, i);
-      await relay.stamp();
+      for (let i = 0; i < 500 && relay.pos < 8; i++) {
+        await relay.stamp();
+        if (relay.pos < 8) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(relay.pos).toBe(8);
       await relay.stop();
       for (let i = 9; i <= 10; i++) await insertEvent(t, i);
       const restarted = new OutboxRelay(t.db, { retentionMs: 0, pruneEveryMs: 1e9 });
       const again = collector('a');
       await restarted.register(again.consumer);
-      await restarted.round();
+      await roundsUntil(restarted, () => again.got.length >= 5);
       expect(again.got.map((e) => e.pos)).toEqual([6, 7, 8, 9, 10]);
 
       // A lagging consumer holds the rows it has not seen; pruning takes only what everyone passed.
@@ -41,7 +58,7 @@ describe.each(backends)('outbox relay on $name', (backend) => {
       await t.db.insertInto('stream_consumers').values({ name: 'lagging', pos: 7 }).execute();
       expect(await restarted.prune()).toBe(7);
       await restarted.register(lag.consumer);
-      await restarted.round();
+      await roundsUntil(restarted, () => lag.got.length >= 3);
       expect(lag.got.map((e) => e.pos)).toEqual([8, 9, 10]);
       expect(await restarted.prune()).toBe(3);
       const left = await t.db.selectFrom('outbox').select('pos').execute();
@@ -94,7 +111,7 @@ describe.runIf(process.env.DATABASE_URL)('outbox relay with transactions committ
       // A reader that followed seq would now have seen 2 and later skip 1; the relay waits for T1.
       expect(a.got).toEqual([]);
       await c1.query('commit');
-      await relay.round();
+      await roundsUntil(relay, () => a.got.length >= 2);
       expect(a.got.map((e) => e.seq)).toEqual([s1, s2]);
 
       // Case 2: T1 is older (its xid is lower) but draws the higher seq, and commits last.
@@ -111,7 +128,7 @@ describe.runIf(process.env.DATABASE_URL)('outbox relay with transactions committ
       await relay.round();
       expect(a.got).toHaveLength(2);
       await c1.query('commit');
-      await relay.round();
+      await roundsUntil(relay, () => a.got.length >= 4);
       // Both arrive, once each, in transaction order; positions stay gap-free.
       expect(a.got.slice(2).map((e) => e.seq)).toEqual([s4, s3]);
       expect(a.got.map((e) => e.pos)).toEqual([1, 2, 3, 4]);
