@@ -38,7 +38,7 @@ function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess;
   });
 }
 
-const waitFor = async (what: string, ok: () => boolean, ms = 15_000) => {
+const waitFor = async (what: string, ok: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -7,7 +7,7 @@ import { startLive, type Live } from '../stream/live.ts';
 import { backends } from './harness.ts';
 import { useFlowWorld } from './flow-fixtures.ts';
 
-const waitFor = async (what: string, ok: () => boolean, ms = 5000) => {
+const waitFor = async (what: string, ok: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
