@@ -94,9 +94,10 @@ process.on('message', async (m: any) => {
     send({ error: String((error as Error).message ?? error) });
   }
 });
-/** Paced stock changes (alternating +1/-1 on random balances), 16 at a time, through postMovement. */
-async function load(m: { dbUrl: string; rate: number; seconds: number; warehouseId: number; keys: Omit<Leg, 'delta'>[] }) {
-  const database = await openDatabase({ databaseUrl: m.dbUrl, poolSize: 16 });
+/** Paced stock changes (alternating +1/-1 on random balances), `writers` at a time, through postMovement. */
+async function load(m: { dbUrl: string; rate: number; seconds: number; warehouseId: number; keys: Omit<Leg, 'delta'>[];
+  writers: number }) {
+  const database = await openDatabase({ databaseUrl: m.dbUrl, poolSize: m.writers });
   const total = Math.round(m.rate * m.seconds);
   let issued = 0;
   let done = 0;
@@ -105,7 +106,7 @@ async function load(m: { dbUrl: string; rate: number; seconds: number; warehouse
   let seed = 1;
   const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: 16 }, async () => {
+  await Promise.all(Array.from({ length: m.writers }, async () => {
     for (;;) {
       const i = issued++;
       if (i >= total) return;

@@ -35,6 +35,7 @@ const opt = {
   clients: Math.round(numberArg(argv, 'clients', 100)),
   agvs: Math.round(numberArg(argv, 'agvs', 500)),
   agvClients: Math.round(numberArg(argv, 'agv-clients', 200)),
+  writers: Math.round(numberArg(argv, 'writers', 24)),
 };
 const baseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,7 +115,7 @@ async function main() {
     };
     const cpu0 = cpuMs();
     const { done, errors, seconds: loadSeconds, committed } = await ask(writer, { cmd: 'load', dbUrl: tw.url, rate: opt.rate,
-      seconds: opt.seconds, warehouseId: wh.id, keys: unique });
+      seconds: opt.seconds, warehouseId: wh.id, keys: unique, writers: opt.writers });
     const serverCpuA = (cpuMs() - cpu0) / 1000 / loadSeconds;
     await sleep(1000);
     const a = await ask(child, { cmd: 'report' });
