@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../model/protocol/stream.ts';
 import { StreamClient } from '../../twin/src/stream/client.ts';
-import { freshDatabaseUrl } from './harness.ts';
+import { freshDatabaseUrl, waitFor } from './harness.ts';
 
 /**
  * Two real server processes on one PostgreSQL database, joined through the Redis on 127.0.0.1:6379:
@@ -38,13 +38,6 @@ function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess;
   });
 }
 
-const waitFor = async (what: string, ok: () => boolean, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe.runIf(process.env.DATABASE_URL)('several server processes (PostgreSQL + Redis)', () => {
   const procs: ChildProcess[] = [];
@@ -100,7 +93,7 @@ describe.runIf(process.env.DATABASE_URL)('several server processes (PostgreSQL +
     // The relay's process dies: the other takes the lease and the stream goes on.
     a.proc.kill('SIGKILL');
     const second = await gain(b.url, 4);
-    await waitFor('the change after the takeover', () => onB.got.some((r) => r.seq === second.seq), 20_000);
+    await waitFor('the change after the takeover', () => onB.got.some((r) => r.seq === second.seq), 30_000);
     expect(onB.got.filter((r) => r.kind === 'stock').map((r) => (r as { qty: number }).qty)).toEqual([3, 7]);
   }, 120_000);
 });

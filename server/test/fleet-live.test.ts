@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeAgvFrame } from '../../model/protocol/agv-frame.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
 import { LiveFleet } from '../fleet/live-fleet.ts';
-import { backends } from './harness.ts';
+import { backends, waitFor } from './harness.ts';
 import { eventsSince, lastSeq, useFlowWorld } from './flow-fixtures.ts';
 
-const waitFor = async (what: string, ok: () => Promise<boolean> | boolean, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 /** The live fleet does real tasks: it claims them, drives, and confirms through the services. */
 describe.each(backends)('live AGV fleet on $name', (backend) => {

@@ -66,3 +66,12 @@ export async function startTestApp(backend: { url?: string }, options: { loginRa
 
 /** Authorization header for inject(). */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Poll until `ok` holds (for what arrives asynchronously: streams, fleets, relays), or fail naming `what`. */
+export async function waitFor(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000, everyMs = 20) {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -4,16 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../model/protocol/stream.ts';
 import { StockState, StreamClient, type StreamStatus } from '../../twin/src/stream/client.ts';
 import { startLive, type Live } from '../stream/live.ts';
-import { backends } from './harness.ts';
+import { backends, waitFor } from './harness.ts';
 import { useFlowWorld } from './flow-fixtures.ts';
 
-const waitFor = async (what: string, ok: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe.each(backends)('live stream on $name', (backend) => {
   const w = useFlowWorld(backend);
