@@ -11,25 +11,27 @@ export interface WarehouseGeometry {
 }
 
 /**
- * A warehouse's geometry never changes after creation (bins can be blocked, not moved), so the layout
- * is regenerated once from its stored spec and kept per process.
+ * A warehouse's geometry never changes after creation (bins can be blocked, not moved), so the layout is
+ * generated once per distinct stored spec and kept per process. Keyed by the spec itself, not the id: one
+ * process may talk to several databases (tests do), where the same id means another warehouse.
  */
-const cache = new Map<number, Promise<WarehouseGeometry>>();
+const cache = new Map<string, Promise<WarehouseGeometry>>();
 
-export function warehouseGeometry(db: Kysely<DB>, warehouseId: number): Promise<WarehouseGeometry> {
-  let hit = cache.get(warehouseId);
+export async function warehouseGeometry(db: Kysely<DB>, warehouseId: number): Promise<WarehouseGeometry> {
+  const row = await db.selectFrom('warehouses').select('layout').where('id', '=', warehouseId).executeTakeFirst();
+  if (!row?.layout) throw notFound('warehouse', `warehouse ${warehouseId} has no layout`);
+  const key = JSON.stringify(row.layout);
+  let hit = cache.get(key);
   if (!hit) {
-    hit = load(db, warehouseId);
-    cache.set(warehouseId, hit);
-    hit.catch(() => cache.delete(warehouseId));
+    hit = Promise.resolve().then(() => build(row.layout as LayoutSpec));
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
   }
   return hit;
 }
 
-async function load(db: Kysely<DB>, warehouseId: number): Promise<WarehouseGeometry> {
-  const row = await db.selectFrom('warehouses').select('layout').where('id', '=', warehouseId).executeTakeFirst();
-  if (!row?.layout) throw notFound('warehouse', `warehouse ${warehouseId} has no layout`);
-  const layout = generateLayout(row.layout as LayoutSpec);
+function build(spec: LayoutSpec): WarehouseGeometry {
+  const layout = generateLayout(spec);
   const fromDocks = new Map<string, number>();
   const sources = layout.docks.length ? layout.docks.map((d) => d.node) : [layout.nodes[0]!.id];
   for (const source of sources) {
