@@ -7,9 +7,11 @@ import { loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { buildApp } from './http/app.ts';
 import { startLive } from './stream/live.ts';
+import { buildTwinIfMissing } from './twin-build.ts';
 
 const config = loadConfig();
 const started = Date.now();
+await buildTwinIfMissing();
 const { database, migration, jwtSecret, generatedAdminPassword } = await bootstrap(config);
 console.log(`database: ${database.backend} (${database.location}), schema ${migration}`);
 

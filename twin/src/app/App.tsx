@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import { session, type SessionUser } from './api.ts';
+import { ControlRoom } from './ControlRoom.tsx';
+import { live } from './live.ts';
+import { Login } from './Login.tsx';
+
+/** Login until there is a token in this tab's session, then the control room. */
+export function App() {
+  const [user, setUser] = useState<SessionUser | null>(() => (session.token ? session.user : null));
+  const [expired, setExpired] = useState(false);
+
+  useEffect(() => session.onUnauthorized(() => {
+    live.close();
+    session.clear();
+    setExpired(true);
+    setUser(null);
+  }), []);
+
+  const logout = () => {
+    live.close();
+    session.clear();
+    setExpired(false);
+    setUser(null);
+  };
+
+  if (!user) return <Login expired={expired} onLogin={(u) => { setExpired(false); setUser(u); }} />;
+  return <ControlRoom user={user} onLogout={logout} />;
+}

@@ -1,0 +1,132 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type SessionUser, type Warehouse } from './api.ts';
+import { KpiStrip } from './KpiStrip.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { live, type LiveStatus } from './live.ts';
+import { errorText } from './Login.tsx';
+import { SidePanels } from './SidePanels.tsx';
+import { SceneArea } from './SceneArea.tsx';
+import { useLive } from './useLive.ts';
+
+const WAREHOUSE_KEY = 'wetms.warehouse';
+
+export function ControlRoom({ user, onLogout }: { user: SessionUser; onLogout: () => void }) {
+  const { t } = useTranslation();
+  const [warehouses, setWarehouses] = useState<Warehouse[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(() => localStorage.getItem(WAREHOUSE_KEY));
+
+  useEffect(() => {
+    let cancelled = false;
+    api.warehouses().then((list) => {
+      if (cancelled) return;
+      setWarehouses(list);
+      setSelected((code) => (list.some((w) => w.code === code) ? code : list[0]?.code ?? null));
+    }, (error) => {
+      if (!cancelled) setLoadError(t('errors.load', { what: t('errors.warehouses'), detail: errorText(t, error) }));
+    });
+    return () => { cancelled = true; };
+  }, [t]);
+
+  const warehouse = warehouses?.find((w) => w.code === selected) ?? null;
+  useEffect(() => {
+    if (!warehouse) return;
+    localStorage.setItem(WAREHOUSE_KEY, warehouse.code);
+    void live.open(warehouse);
+    return () => live.close();
+  }, [warehouse]);
+
+  return (
+    <div className="control-room">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">{t('app.name')}</span>
+          <span className="brand-title">{t('app.title')}</span>
+        </div>
+        <label className="warehouse-switch">
+          <span>{t('topbar.warehouse')}</span>
+          {warehouses === null ? <span className="muted">{loadError ?? t('topbar.loadingWarehouses')}</span>
+            : warehouses.length === 0 ? <span className="muted">{t('topbar.noWarehouses')}</span>
+            : (
+              <select value={selected ?? ''} onChange={(e) => setSelected(e.target.value)}>
+                {warehouses.map((w) => (
+                  <option key={w.code} value={w.code}>{t('topbar.warehouseOption', { code: w.code, name: w.name })}</option>
+                ))}
+              </select>
+            )}
+        </label>
+        <div className="topbar-spacer" />
+        <ConnectionIndicator />
+        <UserMenu user={user} onLogout={onLogout} />
+      </header>
+      {loadError && warehouses === null && <div className="banner error" role="alert">{loadError}</div>}
+      <KpiStrip warehouse={warehouse} />
+      <main className="workspace">
+        <SceneArea />
+        <SidePanels />
+      </main>
+    </div>
+  );
+}
+
+const TONE: Record<LiveStatus, 'ok' | 'warn' | 'bad' | 'off'> = {
+  idle: 'off', loading: 'warn', connecting: 'warn', live: 'ok', resynced: 'ok', reconnecting: 'warn',
+  resyncing: 'warn', reload: 'warn', refused: 'bad', error: 'bad',
+};
+
+function ConnectionIndicator() {
+  const { t } = useTranslation();
+  const state = useLive();
+  const title = [state.pos >= 0 ? t('status.position', { pos: state.pos }) : null, state.error].filter(Boolean).join(' · ');
+  return (
+    <div className={`connection tone-${TONE[state.status]}`} title={title} data-status={state.status} role="status">
+      <span className="dot" aria-hidden="true" />
+      <span>{t(`status.${state.status}`)}</span>
+      {(state.status === 'error' || state.status === 'refused') && (
+        <button type="button" className="link" onClick={() => live.retry()}>{t('status.retry')}</button>
+      )}
+    </div>
+  );
+}
+
+function UserMenu({ user, onLogout }: { user: SessionUser; onLogout: () => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent | KeyboardEvent) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [open]);
+  return (
+    <div className="user-menu" ref={ref}>
+      <button type="button" className="user-button" aria-haspopup="menu" aria-expanded={open}
+        aria-label={t('user.menu')} onClick={() => setOpen((o) => !o)}>
+        <span className="avatar" aria-hidden="true">{user.username.slice(0, 1).toUpperCase()}</span>
+        <span>{user.username}</span>
+      </button>
+      {open && (
+        <div className="menu" role="menu">
+          <div className="menu-head">
+            <strong>{user.username}</strong>
+            <span className="muted">{t('user.role', { role: user.role })}</span>
+          </div>
+          <div className="menu-section">
+            <span className="menu-label">{t('user.language')}</span>
+            <LanguageSwitch />
+          </div>
+          <button type="button" role="menuitem" className="menu-item" onClick={onLogout}>{t('user.logout')}</button>
+        </div>
+      )}
+    </div>
+  );
+}

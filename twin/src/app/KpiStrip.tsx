@@ -1,0 +1,95 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fmt } from '../i18n/index.ts';
+import { api, ApiError, type FleetDescription, type Warehouse } from './api.ts';
+import { useLive } from './useLive.ts';
+
+const TASK_POLL_MS = 15_000;
+const FLEET_POLL_MS = 5_000;
+const PAGE = 1000;
+
+type Loaded<T> = { value: T } | { error: string } | null;
+
+/** Poll a loader while the warehouse stays the same; null until the first answer. */
+function usePoll<T>(key: string | null, ms: number, load: (key: string) => Promise<T>): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>(null);
+  useEffect(() => {
+    setState(null);
+    if (!key) return;
+    let stopped = false;
+    const tick = () => load(key).then((value) => { if (!stopped) setState({ value }); },
+      (error: unknown) => { if (!stopped) setState({ error: error instanceof ApiError && error.status === 409 ? 'fleet-off' : String((error as Error).message ?? error) }); });
+    void tick();
+    const timer = setInterval(tick, ms);
+    return () => { stopped = true; clearInterval(timer); };
+  }, [key, ms]); // eslint-disable-line react-hooks/exhaustive-deps
+  return state;
+}
+
+async function picksLastHour(code: string) {
+  const done = await api.donePicks(code);
+  const since = Date.now() - 3_600_000;
+  return { count: done.filter((t) => t.done_at && Date.parse(t.done_at) >= since).length, capped: done.length >= PAGE };
+}
+
+async function activeTasks(code: string) {
+  const tasks = await api.activeTasks(code);
+  return { count: tasks.length, capped: tasks.length >= PAGE };
+}
+
+const DASH = '—';
+
+export function KpiStrip({ warehouse }: { warehouse: Warehouse | null }) {
+  const { t } = useTranslation();
+  const state = useLive();
+  const code = warehouse?.code ?? null;
+  const tasks = usePoll(code, TASK_POLL_MS, activeTasks);
+  const picks = usePoll(code, TASK_POLL_MS, picksLastHour);
+  const fleet = usePoll<FleetDescription>(code, FLEET_POLL_MS, api.fleet);
+
+  const counted = (l: Loaded<{ count: number; capped: boolean }>) => {
+    if (!l) return DASH;
+    if ('error' in l) return DASH;
+    const n = fmt.int(l.value.count);
+    return l.value.capped ? t('kpi.atLeast', { value: n }) : n;
+  };
+  const why = (l: Loaded<unknown>) => (l && 'error' in l
+    ? (l.error === 'fleet-off' ? t('kpi.fleetOff') : t('kpi.unavailable', { detail: l.error })) : undefined);
+
+  const byState = fleet && 'value' in fleet ? fleet.value.stats.byState : null;
+  const busy = byState ? (byState.moving ?? 0) + (byState.loading ?? 0) + (byState.unloading ?? 0) : null;
+  const hasSnapshot = state.snapshot !== null;
+
+  return (
+    <section className="kpi-strip" aria-label={t('kpi.title')}>
+      <Kpi label={t('kpi.units')} value={hasSnapshot ? fmt.int(state.units) : DASH} />
+      <Kpi label={t('kpi.fill')} value={hasSnapshot ? fmt.percent(state.fill) : DASH}
+        extra={hasSnapshot ? <Meter value={state.fill} /> : null} />
+      <Kpi label={t('kpi.openTasks')} value={counted(tasks)} title={why(tasks)} />
+      <Kpi label={t('kpi.picksHour')} value={counted(picks)} title={why(picks)} />
+      <Kpi label={t('kpi.agvs')} title={why(fleet)} wide
+        value={byState ? (
+          <span className="agv-split">
+            <span className="agv busy"><b>{fmt.int(busy!)}</b> {t('kpi.busy')}</span>
+            <span className="agv idle"><b>{fmt.int(byState.idle ?? 0)}</b> {t('kpi.idle')}</span>
+            <span className="agv charging"><b>{fmt.int(byState.charging ?? 0)}</b> {t('kpi.charging')}</span>
+          </span>
+        ) : DASH} />
+    </section>
+  );
+}
+
+function Kpi({ label, value, extra, title, wide }: { label: string; value: ReactNode; extra?: ReactNode; title?: string;
+  wide?: boolean }) {
+  return (
+    <div className={`kpi${wide ? ' wide' : ''}`} title={title}>
+      <span className="kpi-label">{label}</span>
+      <span className="kpi-value">{value}</span>
+      {extra}
+    </div>
+  );
+}
+
+function Meter({ value }: { value: number }) {
+  return <span className="meter" aria-hidden="true"><span style={{ width: `${Math.min(100, Math.max(0, value * 100))}%` }} /></span>;
+}

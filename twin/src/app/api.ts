@@ -1,0 +1,119 @@
+import type { LayoutJson } from '../scene/floor.ts';
+/**
+ * The twin's HTTP data layer: typed fetch helpers that send the bearer token and turn
+ * problem+json answers into ApiError carrying the server's `detail`.
+ */
+import type { StreamRecord } from '../../../model/protocol/stream.ts';
+
+const TOKEN_KEY = 'wetms.token';
+const USER_KEY = 'wetms.user';
+
+export interface SessionUser { id: number; username: string; role: string }
+export interface Warehouse { id: number; code: string; name: string; timezone: string; bins: number; zones: number }
+export interface SnapshotBin {
+  id: number; code: string; zone: string; zoneKind: string; aisle: number; level: number;
+  x: number; y: number; z: number; width: number; depth: number; height: number;
+  maxUnits: number | null; units: number; reserved: number; fill: number; flags: number; skuCount: number;
+  topSku: string | null; oldestReceiptAt: number | null; earliestExpiry: number | null;
+}
+export interface SnapshotJson {
+  pos: number; skip: number[]; warehouse: unknown; generatedAt: string;
+  flags: Record<string, number>; bins: SnapshotBin[];
+}
+export interface Task {
+  id: number; type: string; status: string; priority: number; warehouse: string; done_at: string | null;
+  [field: string]: unknown;
+}
+export type AgvStateCode = 'idle' | 'moving' | 'loading' | 'unloading' | 'charging' | 'fault';
+export interface FleetDescription {
+  warehouseId: number; paused: boolean; speedFactor: number;
+  stats: { agvs: number; byState: Record<AgvStateCode, number>; [field: string]: unknown };
+  [field: string]: unknown;
+}
+export type { StreamRecord };
+
+/** An error from the API (status > 0) or from the network (status 0); `message` is the problem's detail. */
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number, readonly problem?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/** The token lives in sessionStorage: one browser tab, gone when the tab closes. */
+export const session = {
+  get token(): string | null {
+    try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
+  },
+  get user(): SessionUser | null {
+    try { return JSON.parse(sessionStorage.getItem(USER_KEY) ?? 'null') as SessionUser | null; } catch { return null; }
+  },
+  save(token: string, user: SessionUser) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+  },
+  /** Called when an authenticated request answers 401 (token expired or revoked). */
+  onUnauthorized(listener: Listener) {
+    unauthorizedListeners.add(listener);
+    return () => { unauthorizedListeners.delete(listener); };
+  },
+};
+
+export async function request<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
+  const token = session.token;
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers, body });
+  } catch (error) {
+    throw new ApiError((error as Error).message || 'network error', 0);
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const parsed: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();
+  if (!res.ok) {
+    const problem = parsed && typeof parsed === 'object' ? parsed as Record<string, unknown> : undefined;
+    const detail = typeof problem?.detail === 'string' ? problem.detail
+      : typeof problem?.title === 'string' ? problem.title : `HTTP ${res.status}`;
+    if (res.status === 401 && token) for (const l of unauthorizedListeners) l();
+    throw new ApiError(detail, res.status, problem);
+  }
+  return parsed as T;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', json: { username, password } }),
+  warehouses: () => request<Warehouse[]>('/api/warehouses'),
+  snapshot: (warehouseId: number) => request<SnapshotJson>(`/api/warehouses/${warehouseId}/snapshot?format=json`),
+  /** The Arrow IPC snapshot (what the 3D scene draws from): bytes, with pos/skip in its schema metadata. */
+  snapshotArrow: async (warehouseId: number): Promise<Uint8Array> => {
+    const res = await fetch(`/api/warehouses/${warehouseId}/snapshot`, { headers: {
+      accept: 'application/vnd.apache.arrow.stream', ...(session.token ? { authorization: `Bearer ${session.token}` } : {}) } });
+    if (!res.ok) {
+      const problem = await res.json().catch(() => null) as { detail?: string } | null;
+      if (res.status === 401) for (const l of unauthorizedListeners) l();
+      throw new ApiError(problem?.detail ?? `HTTP ${res.status}`, res.status);
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  },
+  layout: (warehouseId: number) => request<LayoutJson>(`/api/warehouses/${warehouseId}/layout`),
+  activeTasks: (code: string) =>
+    request<Task[]>(`/api/tasks?status=active&warehouse=${encodeURIComponent(code)}&limit=1000`),
+  donePicks: (code: string) =>
+    request<Task[]>(`/api/tasks?status=done&type=pick&warehouse=${encodeURIComponent(code)}&limit=1000`),
+  fleet: (code: string) => request<FleetDescription>(`/api/fleet/${encodeURIComponent(code)}`),
+};

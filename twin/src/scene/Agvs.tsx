@@ -1,0 +1,118 @@
+import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
+import { useEffect, useMemo, useRef } from 'react';
+import {
+  BoxGeometry, ConeGeometry, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, Matrix4, MeshLambertMaterial,
+  Quaternion, Vector3,
+} from 'three';
+import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
+import { AGV_STATES, decodeAgvFrame, type AgvFrame } from '../../../model/protocol/agv-frame.ts';
+import { agvColour, AgvTrack, type AgvSample } from './agvs.ts';
+import { hexToLinear } from './colours.ts';
+import { headingToYaw, toThree } from './coords.ts';
+import type { SceneDebug } from './debug.ts';
+
+export type AgvFrameInput = AgvFrame | ArrayBuffer | Uint8Array;
+
+export interface AgvsProps {
+  subscribeAgvFrames?: (cb: (frame: AgvFrameInput) => void) => () => void;
+  onSelectAgv?: (index: number) => void;
+  debug: SceneDebug;
+}
+
+const STATE_RGB = AGV_STATES.map((s) => hexToLinear(agvColour(s)));
+
+/** Body (1.2 × 0.8 m, 0.35 m high) with a nose cone pointing along +x (heading 0), in three coordinates. */
+function agvGeometry() {
+  const body = new BoxGeometry(1.2, 0.35, 0.8);
+  const nose = new ConeGeometry(0.25, 0.5, 12);
+  nose.rotateZ(-Math.PI / 2); // cone axis +Y → +X
+  nose.translate(0.8, 0, 0);
+  const merged = mergeGeometries([body.toNonIndexed(), nose.toNonIndexed()])!;
+  body.dispose(); nose.dispose();
+  return merged;
+}
+
+/** All AGVs: one InstancedMesh, interpolated every frame while any AGV moves. */
+export function Agvs({ subscribeAgvFrames, onSelectAgv, debug }: AgvsProps) {
+  const invalidate = useThree((s) => s.invalidate);
+  const track = useMemo(() => new AgvTrack(), []);
+  const sample = useRef<AgvSample | undefined>(undefined);
+  const fresh = useRef(false);
+  const capacity = useRef(0);
+  const geometry = useMemo(agvGeometry, []);
+  const material = useMemo(() => new MeshLambertMaterial({ color: 0xffffff }), []);
+  const meshRef = useRef<InstancedMesh | null>(null);
+  const mesh = useMemo(() => makeMesh(geometry, material, 64), [geometry, material]);
+  meshRef.current ??= mesh;
+  capacity.current ||= 64;
+  useEffect(() => () => { geometry.dispose(); material.dispose(); }, [geometry, material]);
+
+  useEffect(() => {
+    if (!subscribeAgvFrames) return;
+    return subscribeAgvFrames((input) => {
+      const frame = input instanceof ArrayBuffer || input instanceof Uint8Array ? decodeAgvFrame(input) : input;
+      track.push(frame, Date.now());
+      fresh.current = true;
+      invalidate();
+    });
+  }, [subscribeAgvFrames, track, invalidate]);
+
+  const m = useMemo(() => new Matrix4(), []);
+  const q = useMemo(() => new Quaternion(), []);
+  const p = useMemo(() => new Vector3(), []);
+  const one = useMemo(() => new Vector3(1, 1, 1), []);
+  const up = useMemo(() => new Vector3(0, 1, 0), []);
+
+  useFrame(() => {
+    const target = meshRef.current!;
+    if (!fresh.current && !sample.current?.moving) return;
+    fresh.current = false;
+    const s = (sample.current = track.sample(Date.now(), sample.current));
+    if (s.count > capacity.current) {
+      // Grow (rare): a new mesh with room for twice as many.
+      capacity.current = Math.max(s.count, capacity.current * 2);
+      const grown = makeMesh(geometry, material, capacity.current);
+      target.parent?.add(grown);
+      target.parent?.remove(target);
+      target.dispose();
+      meshRef.current = grown;
+    }
+    const out = meshRef.current!;
+    const colours = out.instanceColor!.array as Float32Array;
+    for (let k = 0; k < s.count; k++) {
+      const [x, y, z] = toThree(s.x[k]!, s.y[k]!, 0.2);
+      p.set(x, y, z);
+      q.setFromAxisAngle(up, headingToYaw(s.heading[k]!));
+      out.setMatrixAt(k, m.compose(p, q, one));
+      colours.set(STATE_RGB[s.state[k]!]!, k * 3);
+    }
+    out.count = s.count;
+    out.instanceMatrix.needsUpdate = true;
+    out.instanceColor!.needsUpdate = true;
+    out.boundingSphere = null; // recomputed by the next raycast (clicks only)
+    debug.agvs = s.count;
+    if (s.moving) invalidate();
+  });
+
+  const onClick = (e: ThreeEvent<MouseEvent>) => {
+    const k = e.instanceId;
+    const s = sample.current;
+    if (k === undefined || !s || k >= s.count) return;
+    e.stopPropagation();
+    onSelectAgv?.(s.index[k]!);
+  };
+
+  // The group holds whichever mesh is current (it is swapped when the fleet outgrows it).
+  return <group onClick={onClick} ref={(g) => { if (g && meshRef.current && !meshRef.current.parent) g.add(meshRef.current); }} />;
+}
+
+function makeMesh(geometry: ReturnType<typeof agvGeometry>, material: MeshLambertMaterial, capacity: number) {
+  const mesh = new InstancedMesh(geometry, material, capacity);
+  mesh.instanceMatrix.setUsage(DynamicDrawUsage);
+  mesh.instanceColor = new InstancedBufferAttribute(new Float32Array(capacity * 3), 3);
+  mesh.instanceColor.setUsage(DynamicDrawUsage);
+  mesh.count = 0;
+  // Instances move every frame: skip the (stale) bounding sphere test.
+  mesh.frustumCulled = false;
+  return mesh;
+}

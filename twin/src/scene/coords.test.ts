@@ -1,0 +1,38 @@
+import { Matrix4, Vector3 } from 'three';
+import { describe, expect, it } from 'vitest';
+import { boxMatrixInto, fitCamera, fromThree, headingToYaw, toThree, topDownCamera } from './coords.ts';
+
+describe('coords', () => {
+  it('maps model (x, y, z up) to three (x, y up, z) and back', () => {
+    expect(toThree(1, 2, 3)).toEqual([1, 3, -2]);
+    expect(fromThree(...toThree(1, 2, 3))).toEqual([1, 2, 3]);
+  });
+
+  it('maps a heading to a yaw that turns +x towards model +y', () => {
+    const dir = new Vector3(1, 0, 0).applyAxisAngle(new Vector3(0, 1, 0), headingToYaw(Math.PI / 2));
+    const [x, y] = fromThree(dir.x, dir.y, dir.z);
+    expect(x).toBeCloseTo(0);
+    expect(y).toBeCloseTo(1);
+  });
+
+  it('writes a box matrix three.js reads as scale + translation', () => {
+    const m = new Float32Array(16);
+    boxMatrixInto(m, 0, 1, 2, 3, 4, 5, 6);
+    const p = new Vector3(0.5, 0.5, -0.5).applyMatrix4(new Matrix4().fromArray(m));
+    // Corner (+x, +up, +model y) of the unit cube.
+    expect(fromThree(p.x, p.y, p.z)).toEqual([1 + 2, 2 + 2.5, 3 + 3]);
+  });
+
+  it('fits the camera to the bounds', () => {
+    const b = { minX: 0, minY: 0, maxX: 100, maxY: 60 };
+    const v = fitCamera(b);
+    expect(v.target).toEqual([50, 0, -30]);
+    expect(v.position[1]).toBeGreaterThan(0);
+    expect(v.position[2]).toBeGreaterThan(-30); // from the model's -y side
+    const dist = Math.hypot(v.position[0] - 50, v.position[1], v.position[2] + 30);
+    expect(dist).toBeGreaterThan(Math.hypot(50, 30));
+    expect(v.far).toBeGreaterThan(dist);
+    const top = topDownCamera(b);
+    expect(Math.abs(top.position[2] + 30)).toBeLessThan(0.01 * top.position[1]);
+  });
+});
