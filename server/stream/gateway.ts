@@ -135,11 +135,14 @@ export class StreamGateway implements StreamConsumer {
       const room = scope.zones ? zoneRoom(wh.id, scope.zones) : wholeRoom(wh.id);
       this.rooms.set(room, scope);
       await socket.join([room, agvRoom(wh.id)]);
-      const upTo = await this.currentPos();
+      const published = await this.publishedPos();
+      const upTo = this.pos > 0 ? this.pos : published;
       const since = request.since;
       if (since === undefined || since === null) return { ok: true, warehouseId: wh.id, pos: upTo, replay: null };
       if (!Number.isInteger(since) || since < 0) return { ok: false, status: 400, error: 'since: a stream position' };
-      if (since > upTo) return { ok: true, warehouseId: wh.id, pos: upTo, reload: true, reason: 'ahead of the server' };
+      if (since > published) return { ok: true, warehouseId: wh.id, pos: upTo, reload: true, reason: 'ahead of the server' };
+      // A snapshot can be newer than the last frame: nothing to replay, the next frames will catch up.
+      if (since >= upTo) return { ok: true, warehouseId: wh.id, pos: since, replay: null };
       const oldest = await this.db.selectFrom('outbox').select((eb) => eb.fn.min('pos').as('pos'))
         .where('pos', 'is not', null).executeTakeFirst();
       const first = oldest?.pos === null || oldest?.pos === undefined ? upTo + 1 : Number(oldest.pos);
@@ -169,9 +172,14 @@ export class StreamGateway implements StreamConsumer {
     return zones.length ? { warehouseId, zones: new Set(zones.map((z) => z.id)) } : null;
   }
 
-  private async currentPos(): Promise<number> {
+  /**
+   * A replay ends where the last frame this process handed out ended (`pos`), so the next live frame starts
+   * right after it: a replay ending inside a frame would make that frame overlap the client's position.
+   * Before any frame, it ends at the newest published position.
+   */
+  private async publishedPos(): Promise<number> {
     const max = await this.db.selectFrom('outbox').select((eb) => eb.fn.max('pos').as('pos')).executeTakeFirst();
-    return Math.max(this.pos, Number(max?.pos ?? 0));
+    return Number(max?.pos ?? 0);
   }
 
   private async warehouseIds(): Promise<number[]> {

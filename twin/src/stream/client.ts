@@ -99,10 +99,14 @@ export class StreamClient {
     });
   }
 
-  /** Apply a frame if it continues where we are; a gap means a resubscription from our position. */
+  /**
+   * Apply a frame if it continues exactly where we are. A gap, or a frame that overlaps our position only in
+   * part (its coalesced records may fold in changes we already have: their summed delta would count them
+   * twice), means a resubscription from our position.
+   */
   private apply(frame: StreamFrame) {
     if (frame.to <= this.lastPos) return;
-    if (frame.from > this.lastPos + 1) {
+    if (frame.from !== this.lastPos + 1) {
       this.subscribe();
       return;
     }
