@@ -25,7 +25,7 @@ import { createSku } from '../server/domain/masterdata/skus.ts';
 import { createWarehouseFromLayout } from '../server/domain/masterdata/warehouses.ts';
 import { buildApp } from '../server/http/app.ts';
 import { startLive } from '../server/stream/live.ts';
-import { createThrowaway, flagArg, machineInfo, numberArg, rng, round, say, summarize } from './sys.ts';
+import { createThrowaway, flagArg, machineInfo, numberArg, round, say, summarize } from './sys.ts';
 
 const argv = process.argv.slice(2);
 const opt = {
@@ -73,7 +73,6 @@ async function main() {
     await createParty(db, 'owners', { code: 'B', name: 'Bench' });
     const owner = await db.selectFrom('owners').select('id').executeTakeFirstOrThrow();
     const bins = await db.selectFrom('bins').select('id').where('warehouse_id', '=', wh.id).orderBy('id').limit(2000).execute();
-    const random = rng(11);
     const keys: Omit<Leg, 'delta'>[] = [];
     for (let i = 1; i <= 50; i++) {
       const sku = await createSku(db, { code: `L-${i}`, name: `Live ${i}`, lengthM: 0.1, widthM: 0.1, heightM: 0.1, weightKg: 1 });

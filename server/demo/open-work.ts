@@ -14,6 +14,7 @@ import { allocateOrder } from '../domain/outbound/allocate.ts';
 import { createOutboundOrder } from '../domain/outbound/orders.ts';
 import { confirmPick } from '../domain/outbound/pick.ts';
 import { releaseWave } from '../domain/outbound/waves.ts';
+import { addDays, todayUtc } from '../domain/masterdata/lots.ts';
 import type { Random } from './prng.ts';
 
 export interface OpenWorkSummary {
@@ -29,7 +30,6 @@ export interface OpenWorkSummary {
   events: number;
 }
 
-const addDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const count = async (db: Kysely<DB>, table: 'movements' | 'ledger_entries' | 'outbox' | 'lots') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -44,20 +44,19 @@ export async function seedOpenWork(db: Kysely<DB>, rng: Random, scale: number): 
   // Ambient SKUs of the first owner: what WH1 receives and ships.
   const skus = await db.selectFrom('skus').select(['code', 'lot_tracked', 'shelf_life_days']).where('temperature', '=', 'ambient')
     .orderBy('id').limit(Math.max(20, Math.round(400 * scale))).execute();
-  const pick = <T>(list: readonly T[]) => rng.pick(list);
 
   // ------------------------------------------------------------------ inbound: 6 ASNs, 3 half received
   for (let i = 1; i <= 6; i++) {
-    const lines = Array.from({ length: rng.int(2, 4) }, () => pick(skus))
+    const lines = Array.from({ length: rng.int(2, 4) }, () => rng.pick(skus))
       .filter((s, k, all) => all.findIndex((x) => x.code === s.code) === k);
     const order = await createInboundOrder(db, actor, { warehouse: 'WH1', code: `DEMO-ASN-${i}`, type: 'purchase',
-      owner: owner.code, supplier: pick(suppliers).code, expectedAt: new Date(Date.now() + i * 3_600_000).toISOString(),
+      owner: owner.code, supplier: rng.pick(suppliers).code, expectedAt: new Date(Date.now() + i * 3_600_000).toISOString(),
       lines: lines.map((s) => ({ sku: s.code, qty: rng.int(2, 20) * 10 })) });
     summary.inboundOrders++;
     if (i > 3) continue;
     for (const [k, s] of lines.entries()) {
       if (k === lines.length - 1) break; // leave the last line to receive
-      const lot = s.lot_tracked ? { lot: `DEMO-${i}-${k}`, expiry: addDays(s.shelf_life_days ?? 365) } : {};
+      const lot = s.lot_tracked ? { lot: `DEMO-${i}-${k}`, expiry: addDays(todayUtc(), s.shelf_life_days ?? 365) } : {};
       await receive(db, actor, order.id, { scan: s.code, qty: order.lines[k]!.expected_qty, ...lot });
       summary.receipts++;
     }
@@ -73,11 +72,11 @@ export async function seedOpenWork(db: Kysely<DB>, rng: Random, scale: number): 
   const orders: string[] = [];
   const orderCount = Math.max(8, Math.round(24 * Math.min(1, scale * 4)));
   for (let i = 1; i <= orderCount && stocked.rows.length; i++) {
-    const lines = Array.from({ length: rng.int(1, 4) }, () => pick(stocked.rows))
+    const lines = Array.from({ length: rng.int(1, 4) }, () => rng.pick(stocked.rows))
       .filter((s, k, all) => all.findIndex((x) => x.code === s.code) === k);
     const code = `DEMO-SO-${String(i).padStart(3, '0')}`;
     const order = await createOutboundOrder(db, actor, { warehouse: 'WH1', code, type: 'sales', owner: owner.code,
-      customer: pick(customers).code, carrier: i % 3 === 0 ? 'JD' : 'SF', priority: rng.int(30, 80),
+      customer: rng.pick(customers).code, carrier: i % 3 === 0 ? 'JD' : 'SF', priority: rng.int(30, 80),
       cutoffAt: new Date(Date.now() + rng.int(2, 30) * 3_600_000).toISOString(),
       lines: lines.map((s) => ({ sku: s.code, qty: rng.int(1, Math.min(12, Math.floor(Number(s.atp) / 4))) })) });
     summary.outboundOrders++;

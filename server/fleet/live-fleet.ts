@@ -26,8 +26,6 @@ export type FrameSink = (warehouseId: number, bytes: Uint8Array) => void;
 interface TaskInfo { id: number; type: FleetTaskKind; sourceBin: string; targetBin: string; sku: string; lot: string | null;
   qty: number }
 
-const FLEET_TYPES: FleetTaskKind[] = ['putaway', 'pick', 'replenish'];
-
 /**
  * The live AGV fleet of one warehouse: the simulation kernel (scenarios/fleet) driven by a timer, fed
  * with the open putaway, pick and replenishment tasks, confirming each delivered task through the same
@@ -192,4 +190,3 @@ function frameState(s: AgvState): AgvFrameState {
   return s.state;
 }
 
-export { FLEET_TYPES };

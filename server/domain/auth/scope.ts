@@ -24,6 +24,18 @@ export async function assertWarehouseVisible(db: Kysely<DB>, actor: Actor, wareh
   throw forbidden(`${field}: this warehouse is outside your scope`, field);
 }
 
+/**
+ * Restrict a query to rows the actor may act on: rows whose warehouse is in scope, or whose zone is
+ * (stock by its bin, tasks by their zone). The SQL twin of mayActIn.
+ */
+export function whereMayActIn<QB extends { where: (...args: any[]) => QB }>(q: QB, actor: Actor, warehouseColumn: string,
+  zoneColumn: string): QB {
+  if (!actor.scope) return q;
+  const warehouses = [...actor.scope.warehouses, -1];
+  const zones = [...actor.scope.zones, -1];
+  return q.where((eb: any) => eb.or([eb(warehouseColumn, 'in', warehouses), eb(zoneColumn, 'in', zones)]));
+}
+
 /** Restrict a list of documents to warehouses the actor sees (whole, or through one of its zones). */
 export function whereWarehouseVisible<QB extends { where: (...args: any[]) => QB }>(q: QB, actor: Actor,
   column: string): QB {

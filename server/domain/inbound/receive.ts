@@ -6,7 +6,7 @@ import { appendEvent, raiseAlert } from '../events.ts';
 import { badInput, conflict, notFound, unprocessable } from '../errors.ts';
 import { postMovement } from '../inventory/post-movement.ts';
 import { resolveItemScan } from '../masterdata/item-scan.ts';
-import { ensureLot, addDays } from '../masterdata/lots.ts';
+import { addDays, daysBetween, ensureLot, todayUtc } from '../masterdata/lots.ts';
 import { requireBin, type SkuRow } from '../masterdata/lookup.ts';
 import { createTask } from '../tasks/tasks.ts';
 import { planPutaway } from '../putaway/putaway.ts';
@@ -28,9 +28,6 @@ export interface ReceiveInput {
   disposition?: 'restock' | 'qc' | 'scrap';
 }
 
-const todayUtc = () => new Date().toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /**
  * Receive one scan against an inbound order: identify the item, check it against the expected lines

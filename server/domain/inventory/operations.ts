@@ -6,7 +6,7 @@ import { postMovement, type IdempotencyInput, type PostedMovement } from './post
 import {
   loadStockContext, requireBin, requireSku, type BinRef, type StockContext, type StockRow,
 } from './stock-context.ts';
-import { ensureLot, assertLotUsable } from '../masterdata/lots.ts';
+import { assertLotUsable, ensureLot, todayUtc } from '../masterdata/lots.ts';
 import { tryFastMove } from './fast-move.ts';
 
 /** Which stock of a SKU in a bin: each part may be left out when the bin holds only one candidate. */
@@ -189,7 +189,7 @@ export async function changeStatus(db: Kysely<DB>, actor: Actor, input: StatusCh
   assertMayActIn(actor, bin, 'bin');
   const candidates = { ...ctx, stock: ctx.stock.filter((r) => r.status !== input.to) };
   const row = selectStock(candidates, { ...input, status: input.from }, bin);
-  if (input.to === 'available' && row.expiry_date && row.expiry_date < today()) {
+  if (input.to === 'available' && row.expiry_date && row.expiry_date < todayUtc()) {
     throw unprocessable('to', `lot ${row.lot_no} expired on ${row.expiry_date}: it cannot be released as available`);
   }
   const qty = requireQty(input.qty, row.qty - row.reserved, label(bin, input.sku));
@@ -205,4 +205,3 @@ export async function changeStatus(db: Kysely<DB>, actor: Actor, input: StatusCh
   }, idem);
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);

@@ -3,6 +3,7 @@ import type { DB, StockStatus } from '../../db/schema.ts';
 import type { Actor } from '../auth/actor.ts';
 import { notFound } from '../errors.ts';
 import { inTransit } from '../transfers/transfers.ts';
+import { whereMayActIn } from '../auth/scope.ts';
 
 export interface StockFilter {
   sku?: string; bin?: string; lot?: string; owner?: string; zone?: string; warehouse?: string;
@@ -10,12 +11,8 @@ export interface StockFilter {
 }
 
 /** Restrict any query over bins (alias b) to what the actor may see. */
-function scoped<QB extends { where: (...args: any[]) => QB }>(q: QB, actor: Actor): QB {
-  if (!actor.scope) return q;
-  const warehouses = [...actor.scope.warehouses, -1];
-  const zones = [...actor.scope.zones, -1];
-  return q.where((eb: any) => eb.or([eb('b.warehouse_id', 'in', warehouses), eb('b.zone_id', 'in', zones)]));
-}
+const scoped = <QB extends { where: (...args: any[]) => QB }>(q: QB, actor: Actor): QB =>
+  whereMayActIn(q, actor, 'b.warehouse_id', 'b.zone_id');
 
 function stockBase(db: Kysely<DB>) {
   return db.selectFrom('stock_balances as sb')

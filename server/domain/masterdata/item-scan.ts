@@ -45,8 +45,9 @@ export async function resolveItemScan(db: Kysely<DB>, raw: string, field: string
 
 /** Barcodes are stored as entered (8..14 digits); a scanner gives the same digits, maybe zero-padded to 14. */
 async function skuByGtin(db: Kysely<DB>, gtin14: string): Promise<{ sku: SkuRow; unitFactor: number } | undefined> {
-  const variants = [gtin14, ...[8, 12, 13].map((n) => gtin14.slice(14 - n)).filter((v, _, all) =>
-    gtin14.startsWith('0'.repeat(14 - v.length)) && all.length > 0)];
+  // The shorter forms a GTIN-14 with leading zeros may have been entered as.
+  const variants = [gtin14, ...[8, 12, 13].map((n) => gtin14.slice(14 - n))
+    .filter((v) => gtin14.startsWith('0'.repeat(14 - v.length)))];
   const hit = await db.selectFrom('sku_barcodes as b').innerJoin('skus as s', 's.id', 'b.sku_id')
     .leftJoin('sku_units as u', (j) => j.onRef('u.sku_id', '=', 'b.sku_id').onRef('u.unit', '=', 'b.unit'))
     .select(SKU_COLUMNS.map((c) => `s.${c}` as const)).select('u.factor')

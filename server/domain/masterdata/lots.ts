@@ -5,7 +5,8 @@ import type { LotRef, SkuRef } from '../inventory/stock-context.ts';
 
 export interface NewLot { lotNo: string; expiryDate?: string; mfgDate?: string }
 
-const todayUtc = () => new Date().toISOString().slice(0, 10);
+/** Today's date in UTC, 'YYYY-MM-DD' (how lot dates are stored and compared). */
+export const todayUtc = () => new Date().toISOString().slice(0, 10);
 
 export interface EnsureLotOptions {
   /** The caller's name for the expiry input, for error messages (default lotExpiry). */
@@ -47,6 +48,10 @@ export function assertLotUsable(sku: SkuRef, lot: LotRef, field: string) {
     throw unprocessable(field, `lot ${lot.lot_no} of ${sku.code} expired on ${lot.expiry_date}`);
   }
 }
+
+/** Whole days from one 'YYYY-MM-DD' date to another (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

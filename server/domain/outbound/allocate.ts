@@ -5,8 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertWarehouseScope } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
 import { conflict, notFound } from '../errors.ts';
-import { today } from '../inventory/operations.ts';
-import { addDays } from '../masterdata/lots.ts';
+import { addDays, todayUtc } from '../masterdata/lots.ts';
 import { effectiveStrategy, orderCandidates, planAllocation, type AllocationCandidate } from './allocation-order.ts';
 
 /** Zones stock may be allocated from, best first (pick faces before reserve storage). */
@@ -98,7 +97,7 @@ async function allocateLine(trx: Transaction<DB>, order: OrderRow, line: LineRow
 /** Eligible stock for a line: available, unreserved, in a pickable zone, the right lot, fresh enough. */
 async function loadCandidates(trx: Transaction<DB>, order: OrderRow, line: LineRow, excludeBins: number[]):
   Promise<AllocationCandidate[]> {
-  const minExpiry = addDays(today(), order.min_shelf_days ?? 0);
+  const minExpiry = addDays(todayUtc(), order.min_shelf_days ?? 0);
   let q = trx.selectFrom('stock_balances as sb').innerJoin('bins as b', 'b.id', 'sb.bin_id')
     .innerJoin('zones as z', 'z.id', 'b.zone_id').leftJoin('lots as l', 'l.id', 'sb.lot_id')
     .select(['sb.id as balanceId', 'sb.bin_id as binId', 'sb.lot_id as lotId', 'l.lot_no as lotNo',

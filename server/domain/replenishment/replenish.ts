@@ -6,7 +6,7 @@ import { assertWarehouseScope, assertWarehouseVisible } from '../auth/scope.ts';
 import { raiseAlert } from '../events.ts';
 import { badInput, conflict, unprocessable } from '../errors.ts';
 import { postMovement } from '../inventory/post-movement.ts';
-import { today } from '../inventory/operations.ts';
+import { todayUtc } from '../masterdata/lots.ts';
 import { lotById, requireBin, requireSku, requireWarehouse, skuById } from '../masterdata/lookup.ts';
 import { effectiveStrategy, orderCandidates, planAllocation } from '../outbound/allocation-order.ts';
 import { assertWorkable, createTask, loadTask, progressTask } from '../tasks/tasks.ts';
@@ -103,7 +103,7 @@ export async function runReplenishment(db: Kysely<DB>, actor: Actor, input: { wa
         .where('b.warehouse_id', '=', wh.id).where('b.blocked', '=', false).where('b.frozen', '=', false)
         .where('z.kind', 'in', SOURCE_ZONES)
         .where('sb.bin_id', '<>', f.bin_id)
-        .where((eb) => eb.or([eb('l.expiry_date', 'is', null), eb('l.expiry_date', '>=', today())]))
+        .where((eb) => eb.or([eb('l.expiry_date', 'is', null), eb('l.expiry_date', '>=', todayUtc())]))
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tasks as t').select('t.id')
           .whereRef('t.source_bin_id', '=', 'sb.bin_id').where('t.type', '=', 'count').where('t.status', 'in', OPEN_TASK))))
         .execute();

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB, StockStatus, TaskStatus, TaskType } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { mayActIn, type Actor } from '../auth/actor.ts';
+import { whereMayActIn } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
 import { badInput, conflict, forbidden, notFound } from '../errors.ts';
 
@@ -114,15 +115,7 @@ export async function listTasks(db: Kysely<DB>, actor: Actor, f: TaskFilter) {
   if (f.status === 'active' || f.status === undefined) q = q.where('t.status', 'in', OPEN);
   else q = q.where('t.status', '=', f.status);
   if (f.assignee) q = q.where('u.username', '=', f.assignee);
-  if (actor.scope) {
-    const warehouses = [...actor.scope.warehouses];
-    const zones = [...actor.scope.zones];
-    q = q.where((eb) => eb.or([
-      ...(warehouses.length ? [eb('t.warehouse_id', 'in', warehouses)] : []),
-      ...(zones.length ? [eb('t.zone_id', 'in', zones)] : []),
-      eb.lit(false),
-    ]));
-  }
+  q = whereMayActIn(q, actor, 't.warehouse_id', 't.zone_id');
   return q.orderBy('t.priority', 'desc').orderBy('t.pick_list_id').orderBy('t.seq').orderBy('t.id')
     .limit(f.limit).offset(f.offset).execute();
 }

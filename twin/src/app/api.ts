@@ -10,16 +10,6 @@ const USER_KEY = 'wetms.user';
 
 export interface SessionUser { id: number; username: string; role: string }
 export interface Warehouse { id: number; code: string; name: string; timezone: string; bins: number; zones: number }
-export interface SnapshotBin {
-  id: number; code: string; zone: string; zoneKind: string; aisle: number; level: number;
-  x: number; y: number; z: number; width: number; depth: number; height: number;
-  maxUnits: number | null; units: number; reserved: number; fill: number; flags: number; skuCount: number;
-  topSku: string | null; oldestReceiptAt: number | null; earliestExpiry: number | null;
-}
-export interface SnapshotJson {
-  pos: number; skip: number[]; warehouse: unknown; generatedAt: string;
-  flags: Record<string, number>; bins: SnapshotBin[];
-}
 export interface Task {
   id: number; type: string; status: string; priority: number; warehouse: string; done_at: string | null;
   [field: string]: unknown;
@@ -98,7 +88,6 @@ export const api = {
   login: (username: string, password: string) =>
     request<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', json: { username, password } }),
   warehouses: () => request<Warehouse[]>('/api/warehouses'),
-  snapshot: (warehouseId: number) => request<SnapshotJson>(`/api/warehouses/${warehouseId}/snapshot?format=json`),
   /** The Arrow IPC snapshot (what the 3D scene draws from): bytes, with pos/skip in its schema metadata. */
   snapshotArrow: async (warehouseId: number): Promise<Uint8Array> => {
     const res = await fetch(`/api/warehouses/${warehouseId}/snapshot`, { headers: {

@@ -1,6 +1,7 @@
 /**
- * The live connection to one warehouse: load the snapshot (JSON form, for its bins and its
- * stream position `pos` and `skip` list), then follow the live stream from there with StreamClient.
+ * The live connection to one warehouse: load the Arrow snapshot (the scene draws it; its schema metadata
+ * holds the stream position `pos` and the `skip` list) and the layout, then follow the live stream from
+ * there with StreamClient.
  * State is exposed as a tiny external store for React's useSyncExternalStore; raw record batches
  * can be followed with onRecords (the 3D scene applies them to its own buffers).
  */
