@@ -4,6 +4,7 @@ import { Fleet } from '../../scenarios/fleet/fleet.ts';
 import type { AgvState, FleetEvent, FleetTaskKind } from '../../scenarios/fleet/types.ts';
 import type { DB } from '../db/schema.ts';
 import { SYSTEM_ACTOR, type Actor } from '../domain/auth/actor.ts';
+import { notFound } from '../domain/errors.ts';
 import { appendEvent, raiseAlert } from '../domain/events.ts';
 import { warehouseGeometry } from '../domain/masterdata/layout-cache.ts';
 import { confirmPick } from '../domain/outbound/pick.ts';
@@ -22,6 +23,22 @@ export interface LiveFleetOptions {
 
 /** Where AGV frames go: the gateway's AGV room of a warehouse (every subscriber of it). */
 export type FrameSink = (warehouseId: number, bytes: Uint8Array) => void;
+
+/** One AGV as the fleet kernel sees it, for the AGV inspector (the task's details come from the database). */
+export interface AgvLiveView {
+  id: string; state: string; loaded: boolean;
+  /** 0..1 */
+  battery: number;
+  /** m/s */
+  speed: number;
+  x: number; y: number;
+  /** radians, 0 = +x, counter-clockwise */
+  heading: number;
+  /** The kernel's task id (the tasks table id as text for tasks from the database). */
+  taskId: string | null;
+  /** Remaining reserved route: the AGV's position, then the graph nodes it will pass; empty when not driving. */
+  route: { x: number; y: number }[];
+}
 
 interface TaskInfo { id: number; type: FleetTaskKind; sourceBin: string; targetBin: string; sku: string; lot: string | null;
   qty: number }
@@ -47,6 +64,8 @@ export class LiveFleet {
   private readonly tickMs: number;
   private readonly pollMs: number;
   readonly errors: string[] = [];
+  /** Travel graph node coordinates, for drawing routes. */
+  private nodes = new Map<string, { x: number; y: number }>();
 
   private constructor(private readonly db: Kysely<DB>, readonly warehouseId: number, fleet: Fleet,
     private readonly sink: FrameSink, opts: LiveFleetOptions) {
@@ -62,7 +81,9 @@ export class LiveFleet {
     // Tasks an earlier leader left assigned to AGVs go back to the pool: this fleet starts afresh.
     await db.updateTable('tasks').set({ assignee_agv: null, status: 'open' }).where('warehouse_id', '=', warehouseId)
       .where('assignee_agv', 'is not', null).where('status', 'in', ['assigned', 'in_progress']).execute();
-    return new LiveFleet(db, warehouseId, fleet, sink, opts);
+    const live = new LiveFleet(db, warehouseId, fleet, sink, opts);
+    live.nodes = new Map(layout.nodes.map((n) => [n.id, { x: n.x, y: n.y }]));
+    return live;
   }
 
   start() {
@@ -177,6 +198,15 @@ export class LiveFleet {
   describe() {
     return { warehouseId: this.warehouseId, paused: this.paused, speedFactor: this.speedFactor, roster: this.roster,
       rosterVersion: this.rosterVersion, agvs: this.fleet.state(), stats: this.fleet.stats(), recentErrors: this.errors.slice(-5) };
+  }
+
+  /** One AGV with its remaining route as a polyline in model coordinates; 404 naming `agv` when unknown. */
+  describeAgv(agvId: string): AgvLiveView {
+    const s = this.fleet.state().find((a) => a.id === agvId);
+    if (!s) throw notFound('agv', `no AGV ${agvId} in this warehouse`);
+    const ahead = this.fleet.route(agvId).slice(1).map((n) => this.nodes.get(n)).filter((p) => p !== undefined);
+    return { id: s.id, state: s.state, loaded: s.loaded, battery: s.battery, speed: s.speed, x: s.x, y: s.y,
+      heading: s.heading, taskId: s.taskId, route: ahead.length ? [{ x: s.x, y: s.y }, ...ahead] : [] };
   }
 
   private remember(error: unknown) {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { conflict, notFound } from '../domain/errors.ts';
+import { conflict, DomainError, notFound } from '../domain/errors.ts';
 import type { StreamGateway } from '../stream/gateway.ts';
-import { LiveFleet } from './live-fleet.ts';
+import { LiveFleet, type AgvLiveView } from './live-fleet.ts';
 
 export type FleetCommand =
   | { action: 'pause' | 'resume' }
@@ -10,6 +10,9 @@ export type FleetCommand =
   | { action: 'size'; value: number }
   | { action: 'fault'; agv: string; reason?: string }
   | { action: 'clear-fault'; agv: string };
+
+/** What other processes ask the fleet's process through the cluster adapter. */
+interface FleetRequest { warehouseId: number; command?: FleetCommand; agv?: string }
 
 export interface FleetManagerOptions {
   /** AGVs per warehouse code (default 8). */
@@ -29,12 +32,16 @@ export class FleetManager {
 
   constructor(private readonly db: Kysely<DB>, private readonly gateway: StreamGateway,
     private readonly opts: FleetManagerOptions = {}) {
-    gateway.io.on('wms:fleet', (msg: { warehouseId: number; command?: FleetCommand }, reply: (r: unknown) => void) => {
-      if (!this.fleets.has(msg.warehouseId)) return;
+    gateway.io.on('wms:fleet', (msg: FleetRequest, reply: (r: unknown) => void) => {
+      // Not the fleet's process: say so at once, so the asker does not wait for this server to time out.
+      if (!this.fleets.has(msg.warehouseId)) return reply(null);
+      const fleet = this.fleets.get(msg.warehouseId)!;
       try {
-        reply({ ok: true, value: msg.command ? this.applyLocal(msg.warehouseId, msg.command) : this.fleets.get(msg.warehouseId)!.describe() });
+        reply({ ok: true, value: msg.command ? this.applyLocal(msg.warehouseId, msg.command)
+          : msg.agv !== undefined ? fleet.describeAgv(msg.agv) : fleet.describe() });
       } catch (error) {
-        reply({ ok: false, error: (error as Error).message, status: (error as { status?: number }).status ?? 400 });
+        const e = error as { message?: string; status?: number; field?: string };
+        reply({ ok: false, error: e.message ?? String(error), status: e.status ?? 400, field: e.field });
       }
     });
   }
@@ -63,12 +70,19 @@ export class FleetManager {
   async describe(warehouseId: number): Promise<unknown> {
     const local = this.fleets.get(warehouseId);
     if (local) return local.describe();
-    return this.forward(warehouseId);
+    return this.forward(warehouseId, {});
+  }
+
+  /** One AGV of a warehouse's fleet (kernel state and remaining route), here or in the leader process. */
+  async describeAgv(warehouseId: number, agvId: string): Promise<AgvLiveView> {
+    const local = this.fleets.get(warehouseId);
+    if (local) return local.describeAgv(agvId);
+    return await this.forward(warehouseId, { agv: agvId }) as AgvLiveView;
   }
 
   async command(warehouseId: number, command: FleetCommand): Promise<unknown> {
     if (this.fleets.has(warehouseId)) return this.applyLocal(warehouseId, command);
-    return this.forward(warehouseId, command);
+    return this.forward(warehouseId, { command });
   }
 
   private applyLocal(warehouseId: number, c: FleetCommand) {
@@ -97,15 +111,22 @@ export class FleetManager {
     return f.describe();
   }
 
-  private async forward(warehouseId: number, command?: FleetCommand): Promise<unknown> {
+  private async forward(warehouseId: number, request: Omit<FleetRequest, 'warehouseId'>): Promise<unknown> {
     if (!this.gateway.isClustered) throw conflict('the live fleet is not running in this server', 'warehouse');
     const io = this.gateway.io as unknown as { serverSideEmitWithAck(ev: string, arg: unknown): Promise<unknown[]> };
-    const replies = await Promise.race([io.serverSideEmitWithAck('wms:fleet', { warehouseId, command }),
-      new Promise<unknown[]>((resolve) => setTimeout(() => resolve([]), 2000))]).catch(() => []) as
-      { ok: boolean; value?: unknown; error?: string; status?: number }[];
+    const message: FleetRequest = { warehouseId, ...request };
+    let timer: NodeJS.Timeout | undefined;
+    const replies = await Promise.race([io.serverSideEmitWithAck('wms:fleet', message),
+      new Promise<unknown[]>((resolve) => { timer = setTimeout(() => resolve([]), 2000); })]).catch(() => [])
+      .finally(() => clearTimeout(timer)) as ({ ok: boolean; value?: unknown; error?: string; status?: number;
+        field?: string } | null)[];
     const reply = replies.find(Boolean);
     if (!reply) throw conflict('the live fleet of this warehouse is not running', 'warehouse');
-    if (!reply.ok) throw conflict(reply.error ?? 'the fleet refused the command', 'action');
+    if (!reply.ok) {
+      // An unknown AGV is as much a 404 there as here; anything else the fleet refused is a conflict.
+      if (reply.status === 404) throw new DomainError(404, 'Not found', reply.error ?? 'not found', reply.field);
+      throw conflict(reply.error ?? 'the fleet refused the command', 'action');
+    }
     return reply.value;
   }
 }

@@ -27,6 +27,7 @@ import { fleetRoutes } from './routes/fleet.ts';
 import { countRoutes } from './routes/counts.ts';
 import { replenishmentRoutes } from './routes/replenishment.ts';
 import { snapshotRoutes } from './routes/snapshot.ts';
+import { controlRoomRoutes } from './routes/control-room.ts';
 
 export interface AppOptions {
   database: Database;
@@ -35,6 +36,8 @@ export interface AppOptions {
   logger?: boolean | { level: string };
   /** Login attempts per minute per client address. */
   loginRateLimit?: number;
+  /** Where the built control room app is (default twin/dist); tests serve a build of their own. */
+  twinDist?: string;
 }
 
 export type App = FastifyInstance & { registeredRoutes: RegisteredRoute[] };
@@ -60,9 +63,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }));
 
   await app.register(helmet, {
-    // Swagger UI needs inline styles; everything else keeps helmet's defaults.
+    // Swagger UI needs inline styles; everything else keeps helmet's defaults except
+    // upgrade-insecure-requests: a warehouse server is often reached over plain HTTP on the site's LAN
+    // (http://10.x.x.x:3000), where that directive would send every script and API call to an https:// that
+    // is not there. Behind a TLS proxy pages are https anyway.
     contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"],
-      'img-src': ["'self'", 'data:'] } },
+      'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
   });
   app.decorate('fleet', { manager: null });
   await app.register(rateLimit, { global: false });
@@ -100,9 +106,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await api.register(countRoutes, deps);
     await api.register(replenishmentRoutes, deps);
     await api.register(snapshotRoutes, deps);
+    await api.register(controlRoomRoutes, deps);
     api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api' });
-  await app.register(twinRoutes);
+  await app.register(twinRoutes, { dist: options.twinDist });
 
   return Object.assign(app, { registeredRoutes: routes }) as unknown as App;
 }

@@ -4,7 +4,7 @@ import {
 } from 'apache-arrow';
 import { sql, type Kysely } from 'kysely';
 import { createHash } from 'node:crypto';
-import type { FloorPoint, GraphEdge, GraphNode, Rect } from '../../model/layout.ts';
+import type { FloorPoint, GeneratedLayout, GraphEdge, GraphNode, Rect } from '../../model/layout.ts';
 import type { DB, ZoneKind } from '../db/schema.ts';
 import { mayActIn, type Actor } from '../domain/auth/actor.ts';
 import { forbidden, notFound } from '../domain/errors.ts';
@@ -116,6 +116,11 @@ const INT32_MAX = 0x7fffffff;
 export interface ReadSnapshotOptions {
   /** Restrict to the bins the actor may act in (zone-scoped users see only their zones). */
   actor?: Actor;
+  /**
+   * Only these bin ids (the twin's refetch of bins it knows are dirty): same rows, values and stamp as the full
+   * snapshot has for them. Ids of other warehouses, unknown ones and bins outside the actor's zones are left out.
+   */
+  bins?: readonly number[];
 }
 
 /**
@@ -147,6 +152,8 @@ export async function readSnapshot(db: Kysely<DB>, warehouseId: number,
 
     const stamp = await readStamp(trx);
     const generatedAt = Date.now();
+    const only = options.bins ? new Set(options.bins) : null;
+    const onlyIds = only ? (only.size ? [...only] : [-1]) : null;
 
     // Mutable bin fields, grouped: a handful of (max units, blocked, frozen) combinations per warehouse.
     const { rows: binState } = await sql<{ max_units: number; flags: number; ids: string }>`
@@ -154,13 +161,14 @@ export async function readSnapshot(db: Kysely<DB>, warehouseId: number,
              (case when blocked then ${BinFlag.BLOCKED}::int else 0 end
               | case when frozen then ${BinFlag.FROZEN}::int else 0 end) as flags,
              string_agg(id::text, ',') as ids
-        from bins where warehouse_id = ${warehouseId}
+        from bins where warehouse_id = ${warehouseId} ${onlyIds ? sql`and id in (${sql.join(onlyIds)})` : sql``}
        group by 1, 2`.execute(trx);
 
     // Per bin: totals over the balances with units on hand; the top SKU by units summed over lots,
     // statuses and owners. One line per bin: bin id, units, reserved, volume m³, status flags, SKU
     // count, top SKU id, oldest receipt epoch ms (truncated, as a JS Date does), earliest expiry epoch days.
-    const zoneCondition = zoneFilter ? sql`and b.zone_id in (${sql.join(zoneFilter)})` : sql``;
+    const zoneCondition = sql`${zoneFilter ? sql`and b.zone_id in (${sql.join(zoneFilter)})` : sql``}
+      ${onlyIds ? sql`and sb.bin_id in (${sql.join(onlyIds)})` : sql``}`;
     const { rows: [stockText] } = await sql<{ lines: string | null }>`
       with per_sku as (
         select sb.bin_id, sb.sku_id, sum(sb.qty) as qty, sum(sb.reserved) as reserved,
@@ -194,7 +202,7 @@ export async function readSnapshot(db: Kysely<DB>, warehouseId: number,
     const skuRows = topIds.length
       ? await trx.selectFrom('skus').select(['id', 'code']).where('id', 'in', topIds).orderBy('code').execute()
       : [];
-    return assemble(warehouse, stamp, generatedAt, zones, geometry, binState, stock, skuRows);
+    return assemble(warehouse, stamp, generatedAt, zones, geometry, binState, stock, skuRows, only);
   });
 }
 
@@ -303,12 +311,16 @@ function parseStock(text: string | null): StockColumns {
 function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedAt: number,
   zones: { id: number; code: string; kind: ZoneKind }[], g: BinGeometry,
   binState: { max_units: number; flags: number; ids: string }[], stock: StockColumns,
-  skuRows: { id: number; code: string }[]): WarehouseSnapshot {
-  // Which cached bins are visible (their zone is in the list), and where each lands in the output.
+  skuRows: { id: number; code: string }[], only: ReadonlySet<number> | null = null): WarehouseSnapshot {
+  // Which cached bins are visible (their zone is in the list, and asked for), and where each lands in the output.
   const zoneIndex = new Map(zones.map((z, i) => [Number(z.id), i]));
   const out = new Int32Array(g.length).fill(-1);
   let n = 0;
-  for (let i = 0; i < g.length; i++) if (zoneIndex.has(g.zoneId[i]!)) out[i] = n++;
+  if (only) {
+    for (let i = 0; i < g.length; i++) if (zoneIndex.has(g.zoneId[i]!) && only.has(g.id[i]!)) out[i] = n++;
+  } else {
+    for (let i = 0; i < g.length; i++) if (zoneIndex.has(g.zoneId[i]!)) out[i] = n++;
+  }
 
   const s: WarehouseSnapshot = {
     ...stamp, warehouse: { id: Number(warehouse.id), code: warehouse.code, name: warehouse.name }, generatedAt,
@@ -527,6 +539,18 @@ export interface WarehouseLayoutBody {
   chargers: FloorPoint[];
 }
 
+/** The layout body of a generated layout; `zoneIds` maps zone code → zones.id (pure: also used by bench/twin.ts). */
+export function layoutBody(warehouse: { id: number; code: string }, layout: GeneratedLayout,
+  zoneIds: ReadonlyMap<string, number>): WarehouseLayoutBody {
+  return {
+    warehouse,
+    bounds: layout.bounds,
+    zones: layout.zones.map((z) => ({ id: zoneIds.get(z.code) ?? 0, code: z.code, orientation: z.orientation,
+      firstAisle: z.firstAisle, aisleCount: z.aisleCount, block: z.block })),
+    nodes: layout.nodes, edges: layout.edges, docks: layout.docks, chargers: layout.chargers,
+  };
+}
+
 /** A warehouse's static floor plan as a JSON body with its ETag; it never changes, so it is kept per process. */
 const layouts = new WeakMap<Kysely<DB>, Map<number, Promise<{ body: string; etag: string }>>>();
 
@@ -541,13 +565,6 @@ async function buildLayout(db: Kysely<DB>, warehouseId: number) {
   const { layout } = await warehouseGeometry(db, warehouseId);
   const zoneIds = new Map((await db.selectFrom('zones').select(['id', 'code']).where('warehouse_id', '=', warehouseId)
     .execute()).map((z) => [z.code, Number(z.id)]));
-  const body: WarehouseLayoutBody = {
-    warehouse: { id: Number(warehouse.id), code: warehouse.code },
-    bounds: layout.bounds,
-    zones: layout.zones.map((z) => ({ id: zoneIds.get(z.code) ?? 0, code: z.code, orientation: z.orientation,
-      firstAisle: z.firstAisle, aisleCount: z.aisleCount, block: z.block })),
-    nodes: layout.nodes, edges: layout.edges, docks: layout.docks, chargers: layout.chargers,
-  };
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(layoutBody({ id: Number(warehouse.id), code: warehouse.code }, layout, zoneIds));
   return { body: text, etag: `"${createHash('sha1').update(text).digest('base64url')}"` };
 }

@@ -2,9 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { decodeAgvFrame } from '../../model/protocol/agv-frame.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
 import { LiveFleet } from '../fleet/live-fleet.ts';
+import { FleetManager } from '../fleet/manager.ts';
+import type { StreamGateway } from '../stream/gateway.ts';
 import { backends, waitFor } from './harness.ts';
 import { eventsSince, lastSeq, useFlowWorld } from './flow-fixtures.ts';
 
+/**
+ * Server processes joined as the Redis adapter joins them, without Redis: serverSideEmitWithAck reaches the
+ * 'wms:fleet' handlers of the other processes, with the message and the replies going through JSON.
+ */
+function fakeCluster() {
+  const handlers: { process: number; handler: (msg: unknown, reply: (r: unknown) => void) => void }[] = [];
+  return (process: number) => ({
+    isClustered: true,
+    emitAgv: () => {},
+    io: {
+      on: (event: string, handler: (msg: unknown, reply: (r: unknown) => void) => void) => {
+        if (event === 'wms:fleet') handlers.push({ process, handler });
+      },
+      serverSideEmitWithAck: (_event: string, arg: unknown) => Promise.all(handlers.filter((h) => h.process !== process)
+        .map((h) => new Promise((resolve) => h.handler(JSON.parse(JSON.stringify(arg)),
+          (r) => resolve(JSON.parse(JSON.stringify(r))))))),
+    },
+  }) as unknown as StreamGateway;
+}
 
 /** The live fleet does real tasks: it claims them, drives, and confirms through the services. */
 describe.each(backends)('live AGV fleet on $name', (backend) => {
@@ -60,5 +81,81 @@ describe.each(backends)('live AGV fleet on $name', (backend) => {
     expect(fleet.fleet.state().find((s) => s.id === id)!.state).toBe('fault');
     const alerts = await eventsSince(w.t, seq, ['alert']);
     expect(alerts.map((a) => a.payload)).toEqual([expect.objectContaining({ kind: 'agv_fault', agv: id })]);
+  });
+
+  it('describes one AGV for the inspector: state, task, route and recent tasks, from any process', async () => {
+    const gateway = fakeCluster();
+    const leader = new FleetManager(w.t.db, gateway(0), { agvs: { F1: 2 }, seed: 3, tickMs: 20, speedFactor: 40 });
+    const follower = new FleetManager(w.t.db, gateway(1));
+    const get = (agv: string) => w.api('GET', `/api/fleet/F1/agvs/${agv}`);
+    w.t.app.fleet.manager = null;
+    expect(await get('AGV-001')).toMatchObject({ status: 409, body: { field: 'warehouse' } });
+    w.t.app.fleet.manager = follower; // no fleet process answers yet
+    expect(await get('AGV-001')).toMatchObject({ status: 409, body: { field: 'warehouse' } });
+    await leader.start();
+    const live = leader.fleets.get(w.warehouseId)!;
+    try {
+      const po = await w.ok('POST', '/api/inbound-orders', { warehouse: 'F1', code: 'PO-AGV-2', type: 'purchase',
+        owner: 'OWN1', supplier: 'SUP1', lines: [{ sku: 'BOX', qty: 4 }, { sku: 'BOLT', qty: 6 }] });
+      await w.ok('POST', `/api/inbound-orders/${po.id}/receipts`, { scan: 'BOX', qty: 4 });
+      await w.ok('POST', `/api/inbound-orders/${po.id}/receipts`, { scan: 'BOLT', qty: 6 });
+      // Catch an AGV driving a task, and hold the fleet there.
+      let busy = '';
+      await waitFor('an AGV driving with a task', () => {
+        const a = live.fleet.state().find((s) => s.taskId && live.fleet.route(s.id).length > 1);
+        if (a) { live.paused = true; busy = a.id; }
+        return Boolean(a);
+      }, 30_000, 5);
+      const state = live.fleet.state().find((s) => s.id === busy)!;
+      const task = await w.t.db.selectFrom('tasks as t').innerJoin('bins as sb', 'sb.id', 't.source_bin_id')
+        .innerJoin('bins as tb', 'tb.id', 't.target_bin_id').innerJoin('skus as s', 's.id', 't.sku_id')
+        .select(['t.id', 't.type', 't.status', 'sb.code as source', 'tb.code as target', 's.code as sku'])
+        .where('t.id', '=', Number(state.taskId)).executeTakeFirstOrThrow();
+
+      for (const manager of [leader, follower]) {
+        w.t.app.fleet.manager = manager;
+        const res = await get(busy);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        const d = res.body;
+        expect(Object.keys(d).sort()).toEqual(['battery', 'heading', 'id', 'loaded', 'recentTasks', 'route', 'speed',
+          'state', 'task', 'x', 'y'].sort());
+        expect(d).toMatchObject({ id: busy, state: state.state, loaded: state.loaded, x: state.x, y: state.y,
+          heading: state.heading, speed: state.speed, battery: state.battery });
+        expect(d.battery).toBeGreaterThan(0);
+        expect(d.battery).toBeLessThanOrEqual(1);
+        expect(d.task).toEqual({ id: Number(task.id), type: 'putaway', status: task.status, sku: task.sku,
+          sourceBin: task.source, targetBin: task.target });
+        expect(['assigned', 'in_progress']).toContain(d.task.status);
+        // The polyline starts at the AGV and runs through the graph nodes ahead.
+        const ahead = live.fleet.route(busy).slice(1);
+        expect(d.route).toHaveLength(ahead.length + 1);
+        expect(d.route[0]).toEqual({ x: state.x, y: state.y });
+        const layout = (await w.ok('GET', `/api/warehouses/${w.warehouseId}/layout`)) as { nodes: { id: string; x: number; y: number }[] };
+        const node = layout.nodes.find((n) => n.id === ahead.at(-1))!;
+        expect(d.route.at(-1)).toEqual({ x: node.x, y: node.y });
+        expect(d.recentTasks[0]).toMatchObject({ id: Number(task.id), type: 'putaway', doneAt: null,
+          sourceBin: task.source, targetBin: task.target });
+
+        const unknown = await get('AGV-999');
+        expect(unknown.status).toBe(404);
+        expect(unknown.body).toMatchObject({ field: 'agv', detail: expect.stringContaining('AGV-999') });
+      }
+      expect((await w.api('GET', '/api/fleet/NOPE/agvs/AGV-001')).status).toBe(404);
+
+      live.paused = false;
+      const open = async () => (await w.t.db.selectFrom('tasks').select('id').where('type', '=', 'putaway')
+        .where('status', 'not in', ['done', 'cancelled']).execute()).length;
+      await waitFor('the putaways', async () => (await open()) === 0);
+      w.t.app.fleet.manager = follower;
+      const done = (await w.ok('GET', `/api/fleet/F1/agvs/${busy}`)).recentTasks;
+      const mine = await w.t.db.selectFrom('tasks').select('id').where('assignee_agv', '=', busy)
+        .where('warehouse_id', '=', w.warehouseId).execute();
+      expect(done.length).toBe(Math.min(10, mine.length));
+      expect(done.find((t: any) => t.id === Number(task.id))).toMatchObject({ status: 'done', doneAt: expect.any(String) });
+      for (const t of done) if (t.status === 'done') expect(Date.parse(t.doneAt)).not.toBeNaN();
+    } finally {
+      leader.stop();
+      w.t.app.fleet.manager = null;
+    }
   });
 });

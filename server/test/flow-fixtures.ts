@@ -52,10 +52,10 @@ export function isoDateIn(days: number) {
 /** YYMMDD for GS1 AIs (17)/(11). */
 export const gs1Date = (iso: string) => iso.slice(2).replaceAll('-', '');
 
-export function useFlowWorld(backend: { url?: string }): FlowWorld {
+export function useFlowWorld(backend: { url?: string }, options: Parameters<typeof startTestApp>[1] = {}): FlowWorld {
   const world = {} as FlowWorld;
   beforeAll(async () => {
-    const t = await startTestApp(backend);
+    const t = await startTestApp(backend, options);
     const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, token = t.adminToken) => {
       const res = await t.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
       return { status: res.statusCode, body: res.body ? res.json() : null };

@@ -41,12 +41,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: { url?: string }, options: { loginRateLimit?: number; database?: string } = {}):
+export async function startTestApp(backend: { url?: string },
+  options: { loginRateLimit?: number; database?: string; twinDist?: string } = {}):
   Promise<TestApp> {
   const fresh = backend.url && !options.database ? await freshDatabaseUrl(backend.url) : undefined;
   const { database, jwtSecret } = await bootstrap({ databaseUrl: options.database ?? fresh?.url, dataDir: undefined,
     adminPassword: ADMIN_PASSWORD, jwtSecret: undefined });
-  const app = await buildApp({ database, jwtSecret, loginRateLimit: options.loginRateLimit ?? 1000 });
+  const app = await buildApp({ database, jwtSecret, loginRateLimit: options.loginRateLimit ?? 1000,
+    twinDist: options.twinDist });
   await app.ready();
   const login = async (username: string, password: string) => {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });

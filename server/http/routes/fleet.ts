@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { assertWarehouseScope, assertWarehouseVisible } from '../../domain/auth/scope.ts';
+import { agvDetail } from '../../domain/control-room/agv-detail.ts';
 import { badInput, conflict, notFound } from '../../domain/errors.ts';
 import type { FleetCommand, FleetManager } from '../../fleet/manager.ts';
 import type { RouteDeps } from '../app.ts';
@@ -58,6 +59,22 @@ export async function fleetRoutes(app: FastifyInstance, { db }: RouteDeps) {
     const id = await warehouseOf((request.params as { warehouse: string }).warehouse);
     await assertWarehouseVisible(db, actorOf(request), id, 'warehouse');
     return manager().describe(id);
+  });
+
+  app.get('/fleet/:warehouse/agvs/:agv', {
+    config: { permission: 'inventory:read' },
+    schema: { tags: [...tags, 'control-room'],
+      summary: 'One AGV for the AGV inspector: state, battery, position, its task, remaining route, recent tasks',
+      description: 'Served by any server process: the state and route come from the process that runs the fleet. '
+        + 'route is the remaining reserved route in model coordinates (its position, then the travel graph nodes '
+        + 'ahead), empty when the AGV is not driving; recentTasks are the last 10 tasks assigned to it.',
+      params: Type.Object({ warehouse: Code('warehouse code'), agv: Code('AGV id, e.g. AGV-03') }),
+      response: errors(400, 403, 404, 409) },
+  }, async (request) => {
+    const params = request.params as { warehouse: string; agv: string };
+    const id = await warehouseOf(params.warehouse);
+    await assertWarehouseVisible(db, actorOf(request), id, 'warehouse');
+    return agvDetail(db, id, await manager().describeAgv(id, params.agv));
   });
 
   app.post('/fleet/:warehouse/commands', {

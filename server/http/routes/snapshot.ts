@@ -3,12 +3,27 @@ import { constants, gzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { assertWarehouseVisible } from '../../domain/auth/scope.ts';
+import { badInput } from '../../domain/errors.ts';
 import { readSnapshot, snapshotJson, snapshotToIPC, warehouseLayout } from '../../stream/snapshot.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
 import { errors, IdParam } from '../schemas.ts';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+
+/** Most bin ids one `bins=` refetch may name. */
+export const SNAPSHOT_MAX_BINS = 1000;
+
+/** `bins=3,1,2` as distinct positive ids; a 400 naming `bins` for anything else or more than SNAPSHOT_MAX_BINS. */
+export function parseBinList(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (!parts.every((p) => /^[1-9][0-9]{0,15}$/.test(p))) {
+    throw badInput('bins', 'give bin ids as positive whole numbers separated by commas, e.g. bins=12,15,40');
+  }
+  const ids = [...new Set(parts.map(Number))];
+  if (ids.length > SNAPSHOT_MAX_BINS) throw badInput('bins', `at most ${SNAPSHOT_MAX_BINS} bin ids per request`);
+  return ids;
+}
 
 /** Longest x-wetms-skip header sent; the Arrow schema metadata (or the JSON body) always has the whole list. */
 export const SKIP_HEADER_LIMIT = 4096;
@@ -43,16 +58,21 @@ export async function snapshotRoutes(app: FastifyInstance, { db }: RouteDeps) {
         + 'position: apply stream events after pos, dropping those seqs. The header is left out when the list '
         + 'is long (x-wetms-skip-count tells its length); the metadata is authoritative. Flags bits: qc 1, '
         + 'hold 2, damaged 4, blocked 8, frozen 16, empty 32. Fill is by volume, clamped to 0..1. The Arrow '
-        + 'body is gzip-encoded when the request accepts gzip.',
+        + 'body is gzip-encoded when the request accepts gzip. With `bins=1,2,3` only those bins come back (the '
+        + 'twin\'s refetch of dirty bins): same row shape, values and stamp as the full snapshot; ids of other '
+        + 'warehouses or outside your zones are left out.',
       querystring: Type.Object({
         format: Type.Optional(Type.Enum(['arrow', 'json'], { description: 'arrow (default) or json for debugging' })),
+        bins: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000,
+          description: `only these bin ids, comma-separated (at most ${SNAPSHOT_MAX_BINS})` })),
       }, { additionalProperties: false }),
       response: errors(400, 401, 403, 404),
     },
   }, async (request, reply) => {
     const { id } = request.params as { id: number };
-    const { format } = request.query as { format?: 'arrow' | 'json' };
-    const snapshot = await readSnapshot(db, id, { actor: actorOf(request) });
+    const { format, bins } = request.query as { format?: 'arrow' | 'json'; bins?: string };
+    const only = bins === undefined ? undefined : parseBinList(bins);
+    const snapshot = await readSnapshot(db, id, { actor: actorOf(request), ...(only ? { bins: only } : {}) });
     const skip = JSON.stringify(snapshot.skip);
     reply.header('cache-control', 'no-store');
     reply.header('x-wetms-pos', String(snapshot.pos));

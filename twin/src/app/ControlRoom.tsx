@@ -8,13 +8,14 @@ import { errorText } from './Login.tsx';
 import { SidePanels } from './SidePanels.tsx';
 import { SceneArea } from './SceneArea.tsx';
 import { useLive } from './useLive.ts';
+import { view } from './view.ts';
 
 const WAREHOUSE_KEY = 'wetms.warehouse';
 
 export function ControlRoom({ user, onLogout }: { user: SessionUser; onLogout: () => void }) {
   const { t } = useTranslation();
   const [warehouses, setWarehouses] = useState<Warehouse[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadFailure, setLoadFailure] = useState<unknown>(null);
   const [selected, setSelected] = useState<string | null>(() => localStorage.getItem(WAREHOUSE_KEY));
 
   useEffect(() => {
@@ -24,18 +25,27 @@ export function ControlRoom({ user, onLogout }: { user: SessionUser; onLogout: (
       setWarehouses(list);
       setSelected((code) => (list.some((w) => w.code === code) ? code : list[0]?.code ?? null));
     }, (error) => {
-      if (!cancelled) setLoadError(t('errors.load', { what: t('errors.warehouses'), detail: errorText(t, error) }));
+      if (!cancelled) setLoadFailure(error);
     });
     return () => { cancelled = true; };
-  }, [t]);
+  }, []);
+  // Translated at render time, so a language switch neither refetches nor loses it.
+  const loadError = loadFailure === null ? null
+    : t('errors.load', { what: t('errors.warehouses'), detail: errorText(t, loadFailure) });
 
   const warehouse = warehouses?.find((w) => w.code === selected) ?? null;
+  // Keyed by id: only another warehouse reopens the stream (and clears the selection).
+  const warehouseRef = useRef(warehouse);
+  warehouseRef.current = warehouse;
+  const warehouseId = warehouse?.id;
   useEffect(() => {
-    if (!warehouse) return;
-    localStorage.setItem(WAREHOUSE_KEY, warehouse.code);
-    void live.open(warehouse);
+    const current = warehouseRef.current;
+    if (!current) return;
+    localStorage.setItem(WAREHOUSE_KEY, current.code);
+    view.reset();
+    void live.open(current);
     return () => live.close();
-  }, [warehouse]);
+  }, [warehouseId]);
 
   return (
     <div className="control-room">

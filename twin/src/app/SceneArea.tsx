@@ -1,25 +1,58 @@
-import { lazy, Suspense, useCallback, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { COLOUR_MODES, legend, type ColourMode } from '../scene/colours.ts';
 import { agvLegend } from '../scene/agvs.ts';
-import type { SceneHandle } from '../scene/Scene.tsx';
+import type { PatchRow, SceneHandle } from '../scene/Scene.tsx';
 import { fmt } from '../i18n/index.ts';
+import { api } from './api.ts';
 import { live } from './live.ts';
 import { useLive } from './useLive.ts';
+import { useView } from './useView.ts';
+import { view } from './view.ts';
+import { ZoneFilter } from './ZoneFilter.tsx';
 
 // three.js is large: the scene loads after the shell.
 const Scene = lazy(() => import('../scene/Scene.tsx'));
 
-/** The 3D warehouse with its toolbar (colour mode, 2D, levels, reset) and legend. */
+type Classes = Record<string, 'A' | 'B' | 'C'>;
+
+/** The 3D warehouse with its toolbar (colour mode, zones, levels, 2D, reset) and legend. */
 export function SceneArea() {
   const { t } = useTranslation();
   const state = useLive();
+  const { selected, highlight, zones, route } = useView();
   const [mode, setMode] = useState<ColourMode>('fill');
   const [topDown, setTopDown] = useState(false);
   const [levelMax, setLevelMax] = useState<number | undefined>(undefined);
-  const scene = useRef<SceneHandle>(null);
+  const scene = useRef<SceneHandle | null>(null);
+  const warehouseId = state.warehouse?.id;
   const subscribeRecords = useCallback((cb: Parameters<typeof live.onRecords>[0]) => live.onRecords(cb), []);
   const subscribeAgvFrames = useCallback((cb: (bytes: ArrayBuffer) => void) => live.onAgvFrames(cb), []);
+  const fetchBins = useCallback((ids: number[]): Promise<PatchRow[]> =>
+    warehouseId === undefined ? Promise.resolve([]) : api.snapshotBins(warehouseId, ids), [warehouseId]);
+  const attach = useCallback((handle: SceneHandle | null) => {
+    scene.current = handle;
+    view.attachScene(handle);
+  }, []);
+
+  // ABC classes are only needed in ABC mode: loaded once per warehouse, the first time it is chosen.
+  const [classes, setClasses] = useState<{ warehouseId: number; map: Classes } | null>(null);
+  useEffect(() => {
+    if (mode !== 'abc' || warehouseId === undefined || classes?.warehouseId === warehouseId) return;
+    let cancelled = false;
+    api.skuClasses(warehouseId).then((r) => { if (!cancelled) setClasses({ warehouseId, map: r.classes }); },
+      () => { /* the legend's "unknown" colour stands in */ });
+    return () => { cancelled = true; };
+  }, [mode, warehouseId, classes]);
+  const classOf = useMemo(() => {
+    const map = classes?.warehouseId === warehouseId ? classes?.map : undefined;
+    return map ? (sku: string) => map[sku] : undefined;
+  }, [classes, warehouseId]);
+
+  const levels = state.snapshot?.levels ?? 1;
+  const zoneCodes = useMemo(() => state.layout?.zones.map((z) => z.code) ?? [], [state.layout]);
+  const agvIndex = selected?.kind === 'agv' ? selected.index ?? null : null;
+
   return (
     <section className="scene-area" aria-label={t('scene.title')}>
       <div className="scene-toolbar">
@@ -29,26 +62,38 @@ export function SceneArea() {
             {COLOUR_MODES.map((m) => <option key={m} value={m}>{t(`scene.mode.${m}`)}</option>)}
           </select>
         </label>
+        <ZoneFilter codes={zoneCodes} value={zones} onChange={(z) => view.setZones(z)} />
         <label>
           {t('scene.levels')}{' '}
-          <select value={levelMax ?? ''} onChange={(e) => setLevelMax(e.target.value ? Number(e.target.value) : undefined)}>
+          <select data-testid="level-filter" value={levelMax ?? ''}
+            onChange={(e) => setLevelMax(e.target.value ? Number(e.target.value) : undefined)}>
             <option value="">{t('scene.allLevels')}</option>
-            {[1, 2, 3, 4, 5, 6].map((l) => <option key={l} value={l}>{l}</option>)}
+            {Array.from({ length: levels }, (_, k) => k + 1).map((l) => <option key={l} value={l}>{l}</option>)}
           </select>
         </label>
         <button type="button" aria-pressed={topDown} onClick={() => setTopDown(!topDown)}>{t('scene.topDown')}</button>
         <button type="button" onClick={() => scene.current?.resetView()}>{t('scene.reset')}</button>
-        {state.snapshot && <span className="muted small">{t('scene.bins', { bins: fmt.int(state.snapshot.bins),
+        {highlight.size > 0 && (
+          <button type="button" className="chip" onClick={() => view.setHighlight([])} data-testid="clear-highlight">
+            {t('scene.highlighted', { count: highlight.size })} ✕
+          </button>
+        )}
+        {state.snapshot && <span className="muted small toolbar-end">{t('scene.bins', { bins: fmt.int(state.snapshot.bins),
           records: fmt.int(state.applied) })}</span>}
       </div>
       <div data-testid="scene-slot" className="scene-slot">
         {state.snapshot && state.layout ? (
           <Suspense fallback={<p className="muted scene-loading">{t('scene.loading')}</p>}>
-            <Scene ref={scene} snapshot={state.snapshot.arrow} layout={state.layout} mode={mode} topDown={topDown}
-              levelMax={levelMax} subscribeRecords={subscribeRecords} subscribeAgvFrames={subscribeAgvFrames} flash />
+            <Scene ref={attach} snapshot={state.snapshot.arrow} layout={state.layout} mode={mode} topDown={topDown}
+              levelMax={levelMax} zones={zones as Set<string> | undefined} highlight={highlight as Set<number>}
+              selected={selected?.kind === 'bin' ? selected.id : null} selectedAgv={agvIndex} route={route}
+              classOf={classOf} fetchBins={fetchBins}
+              onSelectBin={(id) => view.select({ kind: 'bin', id })}
+              onSelectAgv={(index) => void selectAgvByIndex(index)}
+              subscribeRecords={subscribeRecords} subscribeAgvFrames={subscribeAgvFrames} flash />
           </Suspense>
         ) : (
-          <p className="muted scene-loading">{t('scene.loading')}</p>
+          <p className="muted scene-loading">{state.status === 'error' ? state.error : t('scene.loading')}</p>
         )}
       </div>
       <ul className="legend" data-testid="legend">
@@ -58,4 +103,19 @@ export function SceneArea() {
       </ul>
     </section>
   );
+}
+
+/** The frames carry roster indexes; the fleet description maps them to AGV ids. */
+async function selectAgvByIndex(index: number) {
+  const code = live.getSnapshot().warehouse?.code;
+  if (!code) return;
+  view.select({ kind: 'agv', id: '', index });
+  try {
+    const fleet = await api.fleet(code);
+    const id = fleet.roster[index];
+    const current = view.getSnapshot().selected;
+    if (id && current?.kind === 'agv' && current.index === index) view.select({ kind: 'agv', id, index });
+  } catch {
+    // The inspector shows the fleet's error when it loads.
+  }
 }

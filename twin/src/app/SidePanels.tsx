@@ -1,41 +1,55 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fmt } from '../i18n/index.ts';
+import { AgvInspector } from './AgvInspector.tsx';
+import { AlertsPanel, useAlerts } from './AlertsPanel.tsx';
+import { BinInspector } from './BinInspector.tsx';
+import { SearchPanel } from './SearchPanel.tsx';
 import { useLive } from './useLive.ts';
+import { useView } from './useView.ts';
 
-function Panel({ title, children }: { title: string; children: ReactNode }) {
+function Panel({ id, title, extra, children, collapsible = false }: { id: string; title: ReactNode; extra?: ReactNode;
+  children: ReactNode; collapsible?: boolean }) {
+  const [open, setOpen] = useState(true);
   return (
-    <section className="panel">
-      <h2>{title}</h2>
-      <div className="panel-body">{children}</div>
+    <section className={`panel panel-${id}`} aria-labelledby={`panel-${id}`}>
+      <header className="panel-head">
+        <h2 id={`panel-${id}`}>
+          {collapsible ? (
+            <button type="button" className="panel-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+              <span aria-hidden="true">{open ? '▾' : '▸'}</span> {title}
+            </button>
+          ) : title}
+        </h2>
+        {extra}
+      </header>
+      {open && <div className="panel-body">{children}</div>}
     </section>
   );
 }
 
-/** Inspector, search and alerts: shells for now; the scene and the next issues fill them. */
+/** Inspector (bin or AGV), search and alerts beside the scene. */
 export function SidePanels() {
   const { t } = useTranslation();
-  const [query, setQuery] = useState('');
-  const { events } = useLive();
-  const alerts = events.filter((e) => e.kind === 'event' && /alert/i.test(e.type)).slice(0, 20);
+  const { warehouse } = useLive();
+  const { selected } = useView();
+  const feed = useAlerts();
+  const unread = feed.unread;
   return (
     <aside className="side-panels">
-      <Panel title={t('panels.inspector.title')}>
-        <p className="muted">{t('panels.inspector.empty')}</p>
+      <Panel id="inspector" title={t('panels.inspector.title')}>
+        {selected?.kind === 'bin' ? <BinInspector binId={selected.id} />
+          : selected?.kind === 'agv' && warehouse ? <AgvInspector warehouse={warehouse.code} agvId={selected.id} index={selected.index} />
+          : <p className="muted">{t('panels.inspector.empty')}</p>}
       </Panel>
-      <Panel title={t('panels.search.title')}>
-        <input type="search" className="search" value={query} placeholder={t('panels.search.placeholder')}
-          aria-label={t('panels.search.title')} onChange={(e) => setQuery(e.target.value)} />
-        <p className="muted">{t('panels.search.empty')}</p>
+      <Panel id="search" title={t('panels.search.title')} collapsible>
+        <SearchPanel warehouseId={warehouse?.id} />
       </Panel>
-      <Panel title={t('panels.alerts.title')}>
-        {alerts.length === 0 ? <p className="muted">{t('panels.alerts.empty')}</p> : (
-          <ul className="alert-list">
-            {alerts.map((a) => (
-              <li key={a.pos}>{t('panels.alerts.event', { type: a.kind === 'event' ? a.type : '', time: fmt.time(a.at) })}</li>
-            ))}
-          </ul>
-        )}
+      <Panel id="alerts" collapsible
+        title={<>{t('panels.alerts.title')}{unread > 0 && <span className="count" data-testid="unread-alerts"
+          aria-label={t('panels.alerts.unread', { count: unread })}>{unread}</span>}</>}
+        extra={unread > 0 && <button type="button" className="link small" onClick={() => feed.markAllRead()}>
+          {t('panels.alerts.markRead')}</button>}>
+        <AlertsPanel />
       </Panel>
     </aside>
   );

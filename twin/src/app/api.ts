@@ -18,9 +18,49 @@ export type AgvStateCode = 'idle' | 'moving' | 'loading' | 'unloading' | 'chargi
 export interface FleetDescription {
   warehouseId: number; paused: boolean; speedFactor: number;
   stats: { agvs: number; byState: Record<AgvStateCode, number>; [field: string]: unknown };
+  /** roster index → AGV id (the binary frames carry the index) */
+  roster: string[];
+  rosterVersion: number;
   [field: string]: unknown;
 }
 export type { StreamRecord };
+
+/** GET /api/control-room/bins/:id — the bin inspector. */
+export interface BinInspection {
+  bin: { id: number; code: string; warehouseId: number; zone: string; zoneKind: string; aisle: number | null;
+    level: number | null; blocked: boolean; frozen: boolean;
+    capacity: { units: number | null; volume: number | null; weight: number | null };
+    fill: { units: number; reserved: number; volume: number; weight: number; ratio: number } };
+  contents: Array<{ skuId: number; sku: string; skuName: string; lot: string | null; lotId: number | null;
+    expiry: string | null; owner: string; ownerId: number; status: string; qty: number; reserved: number;
+    receivedAt: string | null }>;
+  tasks: Array<{ id: number; type: string; status: string; priority: number; sku: string | null; qty: number | null;
+    sourceBin: string | null; targetBin: string | null; assignee: string | null; createdAt: string }>;
+  movements: Array<{ id: number; type: string; at: string; sku: string; lot: string | null; qty: number; status: string;
+    otherBin: string | null; user: string | null; document: string | null; reason: string | null }>;
+}
+
+export type SearchKind = 'sku' | 'lot' | 'bin' | 'order';
+/** GET /api/control-room/warehouses/:id/search */
+export interface SearchResult {
+  query: string;
+  matches: Array<{ kind: SearchKind; key: string; label: string; bins: Array<{ id: number; code: string; qty: number }> }>;
+  binIds: number[];
+  truncated: boolean;
+}
+
+/** GET /api/fleet/:warehouse/agvs/:agv — the AGV inspector. */
+export interface AgvDetail {
+  id: string; state: string; loaded: boolean; battery: number; speed: number; x: number; y: number; heading: number;
+  task: { id: number | string; type: string | null; status: string | null; sku: string | null; sourceBin: string | null;
+    targetBin: string | null } | null;
+  route: Array<{ x: number; y: number }>;
+  recentTasks: Array<{ id: number; type: string; status: string; doneAt: string | null; sourceBin: string | null;
+    targetBin: string | null }>;
+}
+
+/** A JSON snapshot row (the fields the scene patches dirty bins with). */
+export type SnapshotRow = import('../scene/bins.ts').PatchRow;
 
 /** An error from the API (status > 0) or from the network (status 0); `message` is the problem's detail. */
 export class ApiError extends Error {
@@ -105,4 +145,17 @@ export const api = {
   donePicks: (code: string) =>
     request<Task[]>(`/api/tasks?status=done&type=pick&warehouse=${encodeURIComponent(code)}&limit=1000`),
   fleet: (code: string) => request<FleetDescription>(`/api/fleet/${encodeURIComponent(code)}`),
+  agv: (code: string, agv: string) =>
+    request<AgvDetail>(`/api/fleet/${encodeURIComponent(code)}/agvs/${encodeURIComponent(agv)}`),
+  inspectBin: (binId: number) => request<BinInspection>(`/api/control-room/bins/${binId}`),
+  search: (warehouseId: number, q: string, signal?: AbortSignal) =>
+    request<SearchResult>(`/api/control-room/warehouses/${warehouseId}/search?q=${encodeURIComponent(q)}`, { signal }),
+  skuClasses: (warehouseId: number) =>
+    request<{ classes: Record<string, 'A' | 'B' | 'C'> }>(`/api/control-room/warehouses/${warehouseId}/sku-classes`),
+  /** Current rows of some bins (JSON snapshot rows), for bins the stream left dirty. */
+  snapshotBins: async (warehouseId: number, ids: number[]): Promise<SnapshotRow[]> => {
+    const body = await request<{ bins: SnapshotRow[] }>(
+      `/api/warehouses/${warehouseId}/snapshot?format=json&bins=${ids.join(',')}`);
+    return body.bins;
+  },
 };

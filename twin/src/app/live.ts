@@ -8,10 +8,13 @@
 import { tableFromIPC } from 'apache-arrow';
 import type { LayoutJson } from '../scene/floor.ts';
 import { StreamClient, type StreamStatus } from '../stream/client.ts';
+import { AlertFeed } from './alerts.ts';
 import { api, ApiError, session, type StreamRecord, type Warehouse } from './api.ts';
 
 /** What the app keeps of a snapshot: the Arrow bytes for the scene, and the figures the shell shows. */
 export interface SnapshotSummary { pos: number; skip: number[]; bins: number; units: number; fill: number;
+  /** Highest bin level (for the level filter). */
+  levels: number;
   arrow: Uint8Array }
 
 export type LiveStatus = 'idle' | 'loading' | 'error' | StreamStatus;
@@ -47,6 +50,8 @@ export class LiveStore {
   private readonly recordListeners = new Set<(records: StreamRecord[]) => void>();
   private readonly agvListeners = new Set<(bytes: ArrayBuffer) => void>();
   private client: StreamClient | null = null;
+  /** Alerts of the followed warehouse since it was opened, newest first, with an unread count. */
+  readonly alerts = new AlertFeed();
   /** Bumped on every open/close: answers for an older warehouse are dropped. */
   private generation = 0;
 
@@ -70,6 +75,7 @@ export class LiveStore {
   /** Follow a warehouse (closing the previous one). */
   async open(warehouse: Warehouse) {
     this.close();
+    this.alerts.clear();
     const generation = ++this.generation;
     this.set({ ...initial, status: 'loading', warehouse });
     let snapshot: SnapshotSummary;
@@ -86,6 +92,10 @@ export class LiveStore {
     const client = new StreamClient({ url: location.origin, token: () => session.token ?? '', warehouse: warehouse.id,
       since: snapshot.pos, skip: snapshot.skip });
     this.client = client;
+    // Debug hook for end-to-end tests: drop the socket as a network failure would (it reconnects and resyncs).
+    if (typeof window !== 'undefined') {
+      (window as unknown as { __wetmsLive?: unknown }).__wetmsLive = { dropConnection: () => client.socket.io.engine?.close() };
+    }
     client.socket.on('agv', (bytes: ArrayBuffer) => {
       if (generation === this.generation) for (const l of this.agvListeners) l(bytes);
     });
@@ -107,6 +117,7 @@ export class LiveStore {
       }
       this.set({ units, pos: client.lastPos, applied: this.state.applied + records.length,
         events: events.length ? [...events.reverse(), ...this.state.events].slice(0, RECENT_EVENTS) : this.state.events });
+      if (events.length) this.alerts.add(records);
       for (const l of this.recordListeners) l(records);
     });
   }
@@ -152,14 +163,17 @@ async function loadSnapshot(warehouseId: number): Promise<SnapshotSummary> {
   const meta = table.schema.metadata;
   const units = table.getChild('units')?.toArray() as Int32Array | undefined;
   const fill = table.getChild('fill')?.toArray() as Float32Array | undefined;
+  const level = table.getChild('level')?.toArray() as Uint8Array | undefined;
   let u = 0;
   let f = 0;
+  let levels = 0;
   for (let i = 0; i < table.numRows; i++) {
     u += units?.[i] ?? 0;
     f += fill?.[i] ?? 0;
+    levels = Math.max(levels, level?.[i] ?? 0);
   }
   return { pos: Number(meta.get('wetms.pos') ?? 0), skip: JSON.parse(meta.get('wetms.skip') ?? '[]') as number[],
-    bins: table.numRows, units: u, fill: table.numRows ? f / table.numRows : 0, arrow };
+    bins: table.numRows, units: u, fill: table.numRows ? f / table.numRows : 0, levels: Math.max(1, levels), arrow };
 }
 
 function describe(error: unknown): string {

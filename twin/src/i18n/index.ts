@@ -47,4 +47,9 @@ export const fmt = {
   time: (at: string | number | Date) => new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' }).format(new Date(at)),
   dateTime: (at: string | number | Date) => new Intl.DateTimeFormat(i18n.language,
     { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at)),
+  /** A calendar date: 'YYYY-MM-DD' strings are dates, not instants, so they are shown in UTC (no day shift). */
+  date: (at: string | number | Date) => new Intl.DateTimeFormat(i18n.language,
+    { dateStyle: 'medium', ...(typeof at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(at) ? { timeZone: 'UTC' } : {}) })
+    .format(new Date(at)),
+  decimal: (n: number, digits = 1) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: digits }).format(n),
 };

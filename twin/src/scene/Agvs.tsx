@@ -1,8 +1,8 @@
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type RefObject } from 'react';
 import {
-  BoxGeometry, ConeGeometry, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, Matrix4, MeshLambertMaterial,
-  Quaternion, Vector3,
+  BoxGeometry, ConeGeometry, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, Matrix4, Mesh, MeshBasicMaterial,
+  MeshLambertMaterial, Quaternion, RingGeometry, Vector3,
 } from 'three';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { AGV_STATES, decodeAgvFrame, type AgvFrame } from '../../../model/protocol/agv-frame.ts';
@@ -13,10 +13,24 @@ import type { SceneDebug } from './debug.ts';
 
 export type AgvFrameInput = AgvFrame | ArrayBuffer | Uint8Array;
 
+/** Where an AGV (by roster index) is drawn now, in model coordinates; null if it is not in the scene. */
+export type AgvLocator = (index: number) => { x: number; y: number } | null;
+
 export interface AgvsProps {
   subscribeAgvFrames?: (cb: (frame: AgvFrameInput) => void) => () => void;
   onSelectAgv?: (index: number) => void;
+  /** Roster index of the selected AGV: a ring follows it. */
+  selected?: number | null;
+  /** Filled with a function that locates an AGV (for fly-to). */
+  locator?: RefObject<AgvLocator | null>;
   debug: SceneDebug;
+}
+
+/** Slot of a roster index in a sample, or -1. */
+function slotOf(s: AgvSample | undefined, index: number): number {
+  if (!s) return -1;
+  for (let k = 0; k < s.count; k++) if (s.index[k] === index) return k;
+  return -1;
 }
 
 const STATE_RGB = AGV_STATES.map((s) => hexToLinear(agvColour(s)));
@@ -33,7 +47,7 @@ function agvGeometry() {
 }
 
 /** All AGVs: one InstancedMesh, interpolated every frame while any AGV moves. */
-export function Agvs({ subscribeAgvFrames, onSelectAgv, debug }: AgvsProps) {
+export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug }: AgvsProps) {
   const invalidate = useThree((s) => s.invalidate);
   const track = useMemo(() => new AgvTrack(), []);
   const sample = useRef<AgvSample | undefined>(undefined);
@@ -46,6 +60,29 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, debug }: AgvsProps) {
   meshRef.current ??= mesh;
   capacity.current ||= 64;
   useEffect(() => () => { geometry.dispose(); material.dispose(); }, [geometry, material]);
+  const ring = useMemo(() => {
+    const r = new Mesh(new RingGeometry(0.9, 1.15, 32), new MeshBasicMaterial({ color: 0xffffff }));
+    r.rotation.x = -Math.PI / 2; // flat on the floor
+    r.visible = false;
+    return r;
+  }, []);
+  useEffect(() => () => { ring.geometry.dispose(); (ring.material as MeshBasicMaterial).dispose(); }, [ring]);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  useEffect(() => {
+    if (!locator) return;
+    locator.current = (index) => {
+      const s = sample.current;
+      const k = slotOf(s, index);
+      return k < 0 ? null : { x: s!.x[k]!, y: s!.y[k]! };
+    };
+    return () => { locator.current = null; };
+  }, [locator]);
+  // Place the ring at once when the selection changes (the AGV may be standing still).
+  useEffect(() => {
+    fresh.current = true;
+    invalidate();
+  }, [selected, invalidate]);
 
   useEffect(() => {
     if (!subscribeAgvFrames) return;
@@ -87,6 +124,12 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, debug }: AgvsProps) {
       colours.set(STATE_RGB[s.state[k]!]!, k * 3);
     }
     out.count = s.count;
+    const sel = selectedRef.current == null ? -1 : slotOf(s, selectedRef.current);
+    ring.visible = sel >= 0;
+    if (sel >= 0) {
+      const [x, , z] = toThree(s.x[sel]!, s.y[sel]!, 0);
+      ring.position.set(x, 0.06, z);
+    }
     out.instanceMatrix.needsUpdate = true;
     out.instanceColor!.needsUpdate = true;
     out.boundingSphere = null; // recomputed by the next raycast (clicks only)
@@ -103,7 +146,12 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, debug }: AgvsProps) {
   };
 
   // The group holds whichever mesh is current (it is swapped when the fleet outgrows it).
-  return <group onClick={onClick} ref={(g) => { if (g && meshRef.current && !meshRef.current.parent) g.add(meshRef.current); }} />;
+  return (
+    <>
+      <group onClick={onClick} ref={(g) => { if (g && meshRef.current && !meshRef.current.parent) g.add(meshRef.current); }} />
+      <primitive object={ring} />
+    </>
+  );
 }
 
 function makeMesh(geometry: ReturnType<typeof agvGeometry>, material: MeshLambertMaterial, capacity: number) {

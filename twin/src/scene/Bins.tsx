@@ -1,11 +1,12 @@
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import {
-  BoxGeometry, DynamicDrawUsage, EdgesGeometry, InstancedBufferAttribute, InstancedMesh, LineBasicMaterial,
-  LineSegments, Matrix4, MeshLambertMaterial,
+  BoxGeometry, Color, DynamicDrawUsage, EdgesGeometry, InstancedBufferAttribute, InstancedMesh, LineBasicMaterial,
+  LineSegments, Matrix4, MeshLambertMaterial, Vector3,
 } from 'three';
+import { toThree } from './coords.ts';
 import type { StreamRecord } from '../../../model/protocol/stream.ts';
-import { visibility, writeMatrices, type BinStore, type Orientation } from './bins.ts';
+import { visibility, writeMatrices, type BinStore, type Orientation, type PatchRow } from './bins.ts';
 import { colourAll, colourSome, type ColourMode, type ColourOptions } from './colours.ts';
 import type { SceneDebug } from './debug.ts';
 import { toRanges, uploadAll, uploadRanges } from './dirty-ranges.ts';
@@ -25,14 +26,23 @@ export interface BinsProps {
   flash?: boolean;
   onSelectBin?: (id: number) => void;
   subscribeRecords?: (cb: (records: StreamRecord[]) => void) => () => void;
+  /** Current rows of bins the stream left `dirty` (see BinStore.dirty); called debounced, one call at a time. */
+  fetchBins?: (ids: number[]) => Promise<PatchRow[]>;
   debug: SceneDebug;
 }
+
+/** Wait this long after a dirty bin appears before refetching (collects a burst into one request). */
+const REFETCH_DELAY_MS = 250;
+/** At most this many bins per refetch (the API's limit is 1,000). */
+const REFETCH_MAX = 500;
 
 /** All bins: one InstancedMesh (one draw call), colours in instanceColor uploaded by dirty ranges. */
 export function Bins(props: BinsProps) {
   const { store, orientation, mode, levelMax, zones, highlight, selected, classOf, flash, onSelectBin,
-    subscribeRecords, debug } = props;
+    subscribeRecords, fetchBins, debug } = props;
   const invalidate = useThree((s) => s.invalidate);
+  const camera = useThree((s) => s.camera);
+  const size = useThree((s) => s.size);
 
   const { mesh, base, colour } = useMemo(() => {
     const m = new InstancedMesh(new BoxGeometry(1, 1, 1), new MeshLambertMaterial({ color: 0xffffff }), store.length);
@@ -54,6 +64,8 @@ export function Bins(props: BinsProps) {
   // Latest values for the stream callback without resubscribing.
   const live = useRef({ mode, options: { classOf, highlight: highlightIdx } as ColourOptions, flash });
   live.current = { mode, options: { classOf, highlight: highlightIdx }, flash };
+  const fetchRef = useRef(fetchBins);
+  fetchRef.current = fetchBins;
   const pending = useRef(new Set<number>());
   const flashes = useMemo(() => new Flashes(), [store]);
   const visible = useRef<Uint8Array>(new Uint8Array(0));
@@ -80,6 +92,67 @@ export function Bins(props: BinsProps) {
     invalidate();
   }, [store, mode, classOf, highlightIdx, base, colour, flashes, debug, invalidate]);
 
+  /** Recolour changed instances from `base` into the display buffer and queue their upload. */
+  const recolour = useCallback((changed: ReadonlySet<number>) => {
+    const { mode: m, options } = live.current;
+    colourSome(m, store, changed, Date.now(), base, options);
+    const display = colour.array as Float32Array;
+    for (const i of changed) {
+      display[i * 3] = base[i * 3]!; display[i * 3 + 1] = base[i * 3 + 1]!; display[i * 3 + 2] = base[i * 3 + 2]!;
+      pending.current.add(i);
+    }
+  }, [store, base, colour]);
+
+  // Dirty bins: one refetch at a time, a short while after the first one shows up.
+  const refetch = useRef<{ timer: ReturnType<typeof setTimeout> | null; busy: boolean; disposed: boolean }>(
+    { timer: null, busy: false, disposed: false });
+  const scheduleRefetch = useCallback(() => {
+    const r = refetch.current;
+    if (r.timer || r.busy || !fetchRef.current) return;
+    r.timer = setTimeout(async () => {
+      r.timer = null;
+      const fetchRows = fetchRef.current;
+      if (!fetchRows || r.disposed) return;
+      const ids = [...store.dirty].slice(0, REFETCH_MAX).map((i) => store.id[i]!);
+      if (!ids.length) return;
+      r.busy = true;
+      try {
+        const changed = store.patch(await fetchRows(ids));
+        if (r.disposed) return;
+        if (changed.size) { recolour(changed); invalidate(); }
+      } catch {
+        // Offline or refused: the bins stay dirty and are tried again with the next change.
+      } finally {
+        r.busy = false;
+        debug.dirtyBins = store.dirty.size;
+      }
+      if (store.dirty.size && !r.disposed) scheduleRefetch();
+    }, REFETCH_DELAY_MS);
+  }, [store, recolour, invalidate, debug]);
+  useEffect(() => {
+    const r = refetch.current;
+    r.disposed = false;
+    return () => { r.disposed = true; if (r.timer) clearTimeout(r.timer); r.timer = null; };
+  }, [store]);
+
+  // Debug hook for end-to-end tests: where a bin is on screen and how it is coloured.
+  useEffect(() => {
+    debug.highlighted = highlightIdx?.size ?? 0;
+    debug.project = (binId) => {
+      const i = store.indexOf(binId);
+      if (i < 0) return null;
+      const [x, y, z] = toThree(store.x[i]!, store.y[i]!, store.z[i]! + store.height[i]! / 2);
+      const v = new Vector3(x, y, z).project(camera);
+      return { x: (v.x + 1) / 2 * size.width, y: (1 - v.y) / 2 * size.height };
+    };
+    debug.binColour = (binId, which = 'base') => {
+      const i = store.indexOf(binId);
+      if (i < 0) return null;
+      const c = new Color().fromArray(which === 'base' ? base : colour.array as Float32Array, i * 3);
+      return `#${c.getHexString()}`; // linear → sRGB
+    };
+  }, [debug, store, camera, size, base, colour, highlightIdx]);
+
   // Live stock records: recolour only the changed bins, upload only their ranges.
   useEffect(() => {
     if (!subscribeRecords) return;
@@ -87,17 +160,12 @@ export function Bins(props: BinsProps) {
       const changed = store.applyRecords(records);
       debug.dirtyBins = store.dirty.size;
       if (changed.size === 0) return;
-      const { mode: m, options, flash: f } = live.current;
-      colourSome(m, store, changed, Date.now(), base, options);
-      const display = colour.array as Float32Array;
-      for (const i of changed) {
-        display[i * 3] = base[i * 3]!; display[i * 3 + 1] = base[i * 3 + 1]!; display[i * 3 + 2] = base[i * 3 + 2]!;
-        pending.current.add(i);
-      }
-      if (f) flashes.start(changed, performance.now());
+      recolour(changed);
+      if (live.current.flash) flashes.start(changed, performance.now());
       invalidate();
+      if (store.dirty.size) scheduleRefetch();
     });
-  }, [subscribeRecords, store, base, colour, flashes, debug, invalidate]);
+  }, [subscribeRecords, store, recolour, flashes, debug, invalidate, scheduleRefetch]);
 
   useFrame(() => {
     if (flashes.active) {

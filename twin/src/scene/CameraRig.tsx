@@ -12,6 +12,10 @@ export interface SceneHandle {
   /** Back to the whole-warehouse view (3D or top-down, as toggled). */
   resetView(): void;
   setTopDown(on: boolean): void;
+  /** Fly to a bin of the snapshot by id; false if the scene has no such bin. */
+  flyToBin?(id: number): boolean;
+  /** Fly to an AGV by roster index; false if it is not in the scene. */
+  flyToAgv?(index: number): boolean;
 }
 
 interface ControlsLike { target: Vector3; update(): void; minPolarAngle: number; maxPolarAngle: number }

@@ -3,18 +3,21 @@
  * agvs, coords, floor); these components only wire them to three.js objects. Renders on demand.
  */
 import { Canvas, useFrame } from '@react-three/fiber';
-import { useImperativeHandle, useMemo, useRef, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
 import type { StreamRecord } from '../../../model/protocol/stream.ts';
-import { Agvs, type AgvFrameInput } from './Agvs.tsx';
-import { BinStore } from './bins.ts';
+import { Agvs, type AgvFrameInput, type AgvLocator } from './Agvs.tsx';
+import { BinStore, type PatchRow } from './bins.ts';
 import { Bins } from './Bins.tsx';
 import { CameraRig, type SceneHandle } from './CameraRig.tsx';
 import type { ColourMode, ColourOptions } from './colours.ts';
-import { createDebug, type SceneDebug } from './debug.ts';
+import { createDebug, publishDebug, type SceneDebug } from './debug.ts';
 import { Floor } from './Floor.tsx';
 import { orientations, type LayoutJson } from './floor.ts';
+import { Route, type RoutePoint } from './Route.tsx';
 
 export type { SceneHandle } from './CameraRig.tsx';
+export type { RoutePoint } from './Route.tsx';
+export type { PatchRow } from './bins.ts';
 export type { LayoutJson } from './floor.ts';
 export type { ColourMode } from './colours.ts';
 export type { AgvFrameInput } from './Agvs.tsx';
@@ -35,6 +38,15 @@ export interface SceneProps {
   onSelectBin?: (id: number) => void;
   /** AGV index (id table) of the clicked AGV. */
   onSelectAgv?: (index: number) => void;
+  /** AGV index (id table) of the selected AGV (ringed). */
+  selectedAgv?: number | null;
+  /** A route to draw (model coordinates), e.g. the selected AGV's remaining route. */
+  route?: readonly RoutePoint[] | null;
+  /**
+   * Fetch current rows of bins whose derived fields (fill, status, top SKU, dates) a stock record could not
+   * tell (JSON snapshot rows); the scene calls it debounced and recolours what comes back.
+   */
+  fetchBins?: (ids: number[]) => Promise<PatchRow[]>;
   /** e.g. (cb) => { client.onRecords(cb); return () => ... } — records in stream order, each once. */
   subscribeRecords?: (cb: (records: StreamRecord[]) => void) => () => void;
   /** AGV frames, decoded or raw bytes. */
@@ -60,12 +72,26 @@ export default function Scene(props: SceneProps) {
   }, [snapshot]);
   const orientation = useMemo(() => orientations(layout), [layout]);
   const debug = useMemo(createDebug, []);
+  useEffect(() => publishDebug(debug), [debug]);
   const handle = useRef<SceneHandle | null>(null);
+  const agvLocator = useRef<AgvLocator | null>(null);
   useImperativeHandle(ref, () => ({
     flyTo: (...a) => handle.current?.flyTo(...a),
     resetView: () => handle.current?.resetView(),
     setTopDown: (on) => handle.current?.setTopDown(on),
-  }), []);
+    flyToBin: (id) => {
+      const i = store.indexOf(id);
+      if (i < 0) return false;
+      handle.current?.flyTo(store.x[i]!, store.y[i]!, store.z[i]!, 10);
+      return true;
+    },
+    flyToAgv: (index) => {
+      const at = agvLocator.current?.(index);
+      if (!at) return false;
+      handle.current?.flyTo(at.x, at.y, 0, 14);
+      return true;
+    },
+  }), [store]);
 
   return (
     <Canvas frameloop="demand" dpr={[1, 2]} camera={{ fov: 50, near: 0.1, far: 5000, position: [0, 50, 50] }}
@@ -76,8 +102,10 @@ export default function Scene(props: SceneProps) {
       <Floor layout={layout} zones={props.zones} />
       <Bins store={store} orientation={orientation} mode={props.mode} levelMax={props.levelMax} zones={props.zones}
         highlight={props.highlight} selected={props.selected} classOf={props.classOf} flash={props.flash}
-        onSelectBin={props.onSelectBin} subscribeRecords={props.subscribeRecords} debug={debug} />
-      <Agvs subscribeAgvFrames={props.subscribeAgvFrames} onSelectAgv={props.onSelectAgv} debug={debug} />
+        onSelectBin={props.onSelectBin} subscribeRecords={props.subscribeRecords} fetchBins={props.fetchBins} debug={debug} />
+      <Agvs subscribeAgvFrames={props.subscribeAgvFrames} onSelectAgv={props.onSelectAgv} selected={props.selectedAgv}
+        locator={agvLocator} debug={debug} />
+      {props.route && props.route.length > 1 && <Route points={props.route} />}
       <CameraRig bounds={layout.bounds} topDown={props.topDown ?? false} handle={handle} />
       <RenderProbe debug={debug} />
     </Canvas>

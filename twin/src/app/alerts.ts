@@ -1,0 +1,95 @@
+/**
+ * The alerts feed: alert events of the live stream (short picks, QC holds, count variances, AGV faults,
+ * stock below min) kept newest first, with an unread count. Pure and framework-free (tested on its own);
+ * the panel renders it and `live` feeds it.
+ */
+import type { StreamRecord } from '../../../model/protocol/stream.ts';
+
+export const ALERT_KINDS = ['short_pick', 'qc_hold', 'count_variance', 'agv_fault', 'stock_below_min'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export interface Alert {
+  /** Stream position (unique, increasing). */
+  pos: number;
+  kind: AlertKind | string;
+  at: string;
+  /** The server's English sentence, shown when the kind has no translation. */
+  message: string;
+  /** Where to fly: a bin (id and code) or an AGV (id). */
+  binId?: number;
+  bin?: string;
+  agv?: string;
+  /** Everything else the server sent (sku, missing, variance, …), for the translated sentence. */
+  details: Record<string, unknown>;
+}
+
+/** An alert from a stream record, or null if the record is not an alert. */
+export function toAlert(r: StreamRecord): Alert | null {
+  if (r.kind !== 'event' || r.type !== 'alert') return null;
+  const p = r.payload;
+  const kind = typeof p.kind === 'string' ? p.kind : 'unknown';
+  return {
+    pos: r.pos, kind, at: r.at, message: typeof p.message === 'string' ? p.message : kind,
+    binId: typeof p.binId === 'number' ? p.binId : undefined,
+    bin: typeof p.bin === 'string' ? p.bin : undefined,
+    agv: typeof p.agv === 'string' ? p.agv : undefined,
+    details: p,
+  };
+}
+
+export class AlertFeed {
+  /** Newest first. */
+  private list: Alert[] = [];
+  private seenPos = -1;
+  private readonly listeners = new Set<() => void>();
+  private version = 0;
+
+  constructor(private readonly limit = 200) {}
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  };
+  /** Changes whenever the list or the read mark changes (for useSyncExternalStore). */
+  getVersion = () => this.version;
+
+  get alerts(): readonly Alert[] { return this.list; }
+  get unread(): number {
+    let n = 0;
+    for (const a of this.list) { if (a.pos > this.seenPos) n++; else break; }
+    return n;
+  }
+  isUnread(a: Alert) { return a.pos > this.seenPos; }
+
+  /** Take the alerts among stream records (in stream order); duplicates (same pos) are ignored. */
+  add(records: readonly StreamRecord[]) {
+    const fresh: Alert[] = [];
+    const newest = this.list[0]?.pos ?? -1;
+    for (const r of records) {
+      const a = toAlert(r);
+      if (a && a.pos > newest) fresh.push(a);
+    }
+    if (!fresh.length) return;
+    fresh.sort((a, b) => b.pos - a.pos);
+    this.list = [...fresh, ...this.list].slice(0, this.limit);
+    this.changed();
+  }
+
+  markAllRead() {
+    const newest = this.list[0]?.pos ?? -1;
+    if (newest <= this.seenPos) return;
+    this.seenPos = newest;
+    this.changed();
+  }
+
+  clear() {
+    this.list = [];
+    this.seenPos = -1;
+    this.changed();
+  }
+
+  private changed() {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+}
