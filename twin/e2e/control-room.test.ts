@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseAlert } from '../../server/domain/events.ts';
 import { startLive, type Live } from '../../server/stream/live.ts';
 import { ADMIN_PASSWORD, waitFor } from '../../server/test/harness.ts';
 import { isoDateIn, useFlowWorld } from '../../server/test/flow-fixtures.ts';
@@ -201,6 +202,19 @@ describe('control room in headless Chromium', () => {
     await page.waitForFunction(() => window.__wetmsScene?.highlighted === 0, undefined, { timeout: 5000 });
   });
 
+  it('shows a new alert with an unread count; its link flies to the bin; marking read clears the count', async () => {
+    await page.getByTestId('bin-inspector').getByRole('button', { name: 'Close inspector' }).click();
+    await raiseAlert(w.t.db, w.warehouseId, 'short_pick', `short pick: 3 BOX missing in ${second}`,
+      { binId: binIds.get(second)!, bin: second, sku: 'BOX', missing: 3 });
+    await expect.poll(() => text('unread-alerts'), { timeout: 5000 }).toBe('1');
+    expect(await text('alerts')).toContain(`3 × BOX missing in ${second}`);
+    await shot('07-alert');
+    await page.getByTestId('alerts').getByRole('button', { name: `Show ${second}` }).click();
+    await expect.poll(() => page.getByTestId('bin-inspector').getAttribute('data-bin'), { timeout: 5000 }).toBe(second);
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    expect(await page.getByTestId('unread-alerts').count()).toBe(0);
+  });
+
   it('switches to Chinese: labels, panels and the legend speak zh-CN', async () => {
     await page.getByRole('button', { name: 'Account menu' }).click();
     await page.getByRole('button', { name: '简体中文' }).click();
@@ -213,7 +227,7 @@ describe('control room in headless Chromium', () => {
     expect((await debug()).bins).toBe(binIds.size);
     expect(await page.locator('[role=status]').getAttribute('data-status')).toBe('live');
     await page.keyboard.press('Escape');
-    await shot('07-zh-CN');
+    await shot('08-zh-CN');
     await page.getByRole('button', { name: '账户菜单' }).click();
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
@@ -227,6 +241,6 @@ describe('control room in headless Chromium', () => {
     await w.ok('POST', '/api/inventory/adjustments', { bin: second, sku: 'BOX', qty: 5, owner: 'OWN1', reason: 'e2e resync' });
     await expect.poll(() => status.getAttribute('data-status'), { timeout: 15_000 }).toBe('resynced');
     await expect.poll(() => text('bin-units'), { timeout: 5000 }).toMatch(/^30\b/);
-    await shot('08-resynced');
+    await shot('09-resynced');
   });
 });

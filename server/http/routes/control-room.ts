@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { ALERTS_DEFAULT_LIMIT, ALERTS_MAX_LIMIT, recentAlerts } from '../../domain/control-room/alerts.ts';
 import { inspectBin } from '../../domain/control-room/bin-inspector.ts';
 import {
   SEARCH_DEFAULT_LIMIT, SEARCH_MATCH_CAP, SEARCH_MAX_LIMIT, SEARCH_MAX_QUERY, searchWarehouse,
@@ -51,6 +52,24 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
     const { q, limit } = request.query as { q: string; limit?: number };
     return searchWarehouse(db, actorOf(request), id(request), q, limit ?? SEARCH_DEFAULT_LIMIT);
   });
+
+  app.get('/control-room/warehouses/:id/alerts', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags, params: IdParam,
+      summary: 'Latest alerts of a warehouse (short picks, QC holds, count variances, AGV faults, stock below min), '
+        + 'newest first, as stream records',
+      description: 'What the outbox still holds (the live stream\'s replay window, WETMS_REPLAY_MINUTES) and the relay '
+        + 'has published (each has its stream position `pos`): the alerts feed starts from these and follows the '
+        + 'stream, dropping positions it already has. Zone-scoped users get the alerts about their zones\' bins and '
+        + 'those about no bin.',
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ALERTS_MAX_LIMIT, default: ALERTS_DEFAULT_LIMIT })),
+      }, { additionalProperties: false }),
+      response: errors(400, 401, 403, 404),
+    },
+  }, async (request) => recentAlerts(db, actorOf(request), id(request),
+    (request.query as { limit?: number }).limit ?? ALERTS_DEFAULT_LIMIT));
 
   app.get('/control-room/warehouses/:id/sku-classes', {
     config: { permission: 'inventory:read' },

@@ -49,4 +49,13 @@ describe('alerts feed', () => {
     expect(toAlert(stock(1))).toBeNull();
     expect(toAlert({ kind: 'event', pos: 1, seq: 1, type: 'alert', at: '', payload: {} })).toMatchObject({ kind: 'unknown' });
   });
+
+  it('history from before the connection is listed as read and merged in position order with live alerts', () => {
+    const feed = new AlertFeed();
+    feed.add([alert(10, 'short_pick')]); // live, arrived before the history answer
+    feed.addHistory([alert(7, 'qc_hold'), alert(3, 'agv_fault'), alert(10, 'short_pick')], 8); // connected at 8
+    expect(feed.alerts.map((a) => a.pos)).toEqual([10, 7, 3]);
+    expect(feed.unread).toBe(1);
+    expect(feed.isUnread(feed.alerts[1]!)).toBe(false);
+  });
 });

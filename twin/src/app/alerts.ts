@@ -56,22 +56,34 @@ export class AlertFeed {
   get alerts(): readonly Alert[] { return this.list; }
   get unread(): number {
     let n = 0;
-    for (const a of this.list) { if (a.pos > this.seenPos) n++; else break; }
+    for (const a of this.list) { if (a.pos > this.seenPos) n++; else break; } // newest first
     return n;
   }
   isUnread(a: Alert) { return a.pos > this.seenPos; }
 
-  /** Take the alerts among stream records (in stream order); duplicates (same pos) are ignored. */
+  /** Take the alerts among stream records (any order); positions already held are ignored. */
   add(records: readonly StreamRecord[]) {
+    const held = new Set(this.list.map((a) => a.pos));
     const fresh: Alert[] = [];
-    const newest = this.list[0]?.pos ?? -1;
     for (const r of records) {
       const a = toAlert(r);
-      if (a && a.pos > newest) fresh.push(a);
+      if (a && !held.has(a.pos)) { fresh.push(a); held.add(a.pos); }
     }
     if (!fresh.length) return;
-    fresh.sort((a, b) => b.pos - a.pos);
-    this.list = [...fresh, ...this.list].slice(0, this.limit);
+    this.list = [...fresh, ...this.list].sort((a, b) => b.pos - a.pos).slice(0, this.limit);
+    this.changed();
+  }
+
+  /**
+   * Alerts from the server's recent history (GET .../alerts). Those up to `connectedAt` (the snapshot's stream
+   * position) happened before the page connected: listed, already read. Later ones came (or come) over the
+   * stream too and stay unread.
+   */
+  addHistory(records: readonly StreamRecord[], connectedAt: number) {
+    let newest = this.seenPos;
+    for (const r of records) if (r.kind === 'event' && r.type === 'alert' && r.pos <= connectedAt) newest = Math.max(newest, r.pos);
+    this.seenPos = newest;
+    this.add(records);
     this.changed();
   }
 

@@ -150,6 +150,8 @@ export const api = {
   inspectBin: (binId: number) => request<BinInspection>(`/api/control-room/bins/${binId}`),
   search: (warehouseId: number, q: string, signal?: AbortSignal) =>
     request<SearchResult>(`/api/control-room/warehouses/${warehouseId}/search?q=${encodeURIComponent(q)}`, { signal }),
+  alerts: (warehouseId: number) =>
+    request<{ alerts: StreamRecord[] }>(`/api/control-room/warehouses/${warehouseId}/alerts?limit=50`),
   skuClasses: (warehouseId: number) =>
     request<{ classes: Record<string, 'A' | 'B' | 'C'> }>(`/api/control-room/warehouses/${warehouseId}/sku-classes`),
   /** Current rows of some bins (JSON snapshot rows), for bins the stream left dirty. */

@@ -89,6 +89,9 @@ export class LiveStore {
     if (generation !== this.generation) return;
     this.set({ layout });
     this.takeSnapshot(snapshot);
+    // The alerts feed starts with what happened shortly before (the server's replay window), then follows the stream.
+    api.alerts(warehouse.id).then((r) => { if (generation === this.generation) this.alerts.addHistory(r.alerts, snapshot.pos); },
+      () => { /* the feed then starts empty */ });
     const client = new StreamClient({ url: location.origin, token: () => session.token ?? '', warehouse: warehouse.id,
       since: snapshot.pos, skip: snapshot.skip });
     this.client = client;

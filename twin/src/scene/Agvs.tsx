@@ -1,7 +1,7 @@
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, type RefObject } from 'react';
 import {
-  BoxGeometry, ConeGeometry, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, Matrix4, Mesh, MeshBasicMaterial,
+  BoxGeometry, BufferGeometry, ConeGeometry, Material, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, Matrix4, Mesh, MeshBasicMaterial,
   MeshLambertMaterial, Quaternion, RingGeometry, Vector3,
 } from 'three';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
@@ -34,6 +34,9 @@ function slotOf(s: AgvSample | undefined, index: number): number {
 }
 
 const STATE_RGB = AGV_STATES.map((s) => hexToLinear(agvColour(s)));
+const BATTERY_RGB = { low: hexToLinear('#ef4444'), mid: hexToLinear('#f59e0b'), ok: hexToLinear('#22c55e') };
+/** Battery bar above each AGV: full length at 100 %, metres. */
+const BAR_LENGTH = 1;
 
 /** Body (1.2 × 0.8 m, 0.35 m high) with a nose cone pointing along +x (heading 0), in three coordinates. */
 function agvGeometry() {
@@ -58,6 +61,13 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
   const meshRef = useRef<InstancedMesh | null>(null);
   const mesh = useMemo(() => makeMesh(geometry, material, 64), [geometry, material]);
   meshRef.current ??= mesh;
+  // Battery bars: one more InstancedMesh of thin boxes floating above the AGVs, scaled by charge.
+  const barGeometry = useMemo(() => new BoxGeometry(BAR_LENGTH, 0.08, 0.16), []);
+  const barMaterial = useMemo(() => new MeshBasicMaterial({ color: 0xffffff }), []);
+  const barsRef = useRef<InstancedMesh | null>(null);
+  const bars = useMemo(() => makeMesh(barGeometry, barMaterial, 64), [barGeometry, barMaterial]);
+  barsRef.current ??= bars;
+  useEffect(() => () => { barGeometry.dispose(); barMaterial.dispose(); }, [barGeometry, barMaterial]);
   capacity.current ||= 64;
   useEffect(() => () => { geometry.dispose(); material.dispose(); }, [geometry, material]);
   const ring = useMemo(() => {
@@ -98,6 +108,8 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
   const q = useMemo(() => new Quaternion(), []);
   const p = useMemo(() => new Vector3(), []);
   const one = useMemo(() => new Vector3(1, 1, 1), []);
+  const scale = useMemo(() => new Vector3(1, 1, 1), []);
+  const noTurn = useMemo(() => new Quaternion(), []);
   const up = useMemo(() => new Vector3(0, 1, 0), []);
 
   useFrame(() => {
@@ -113,16 +125,33 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
       target.parent?.remove(target);
       target.dispose();
       meshRef.current = grown;
+      const oldBars = barsRef.current!;
+      const grownBars = makeMesh(barGeometry, barMaterial, capacity.current);
+      oldBars.parent?.add(grownBars);
+      oldBars.parent?.remove(oldBars);
+      oldBars.dispose();
+      barsRef.current = grownBars;
     }
     const out = meshRef.current!;
     const colours = out.instanceColor!.array as Float32Array;
+    const bars = barsRef.current!;
+    const barColours = bars.instanceColor!.array as Float32Array;
     for (let k = 0; k < s.count; k++) {
       const [x, y, z] = toThree(s.x[k]!, s.y[k]!, 0.2);
       p.set(x, y, z);
       q.setFromAxisAngle(up, headingToYaw(s.heading[k]!));
       out.setMatrixAt(k, m.compose(p, q, one));
       colours.set(STATE_RGB[s.state[k]!]!, k * 3);
+      // Battery: a bar 0.6 m above the AGV, across the view's x axis, left-aligned so it shrinks to one side.
+      const b = Math.min(1, Math.max(0.02, s.battery[k]!));
+      p.set(x - (BAR_LENGTH * (1 - b)) / 2, y + 0.6, z);
+      scale.set(b, 1, 1);
+      bars.setMatrixAt(k, m.compose(p, noTurn, scale));
+      barColours.set(b < 0.25 ? BATTERY_RGB.low : b < 0.5 ? BATTERY_RGB.mid : BATTERY_RGB.ok, k * 3);
     }
+    bars.count = s.count;
+    bars.instanceMatrix.needsUpdate = true;
+    bars.instanceColor!.needsUpdate = true;
     out.count = s.count;
     const sel = selectedRef.current == null ? -1 : slotOf(s, selectedRef.current);
     ring.visible = sel >= 0;
@@ -149,12 +178,13 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
   return (
     <>
       <group onClick={onClick} ref={(g) => { if (g && meshRef.current && !meshRef.current.parent) g.add(meshRef.current); }} />
+      <group ref={(g) => { if (g && barsRef.current && !barsRef.current.parent) g.add(barsRef.current); }} />
       <primitive object={ring} />
     </>
   );
 }
 
-function makeMesh(geometry: ReturnType<typeof agvGeometry>, material: MeshLambertMaterial, capacity: number) {
+function makeMesh(geometry: BufferGeometry, material: Material, capacity: number) {
   const mesh = new InstancedMesh(geometry, material, capacity);
   mesh.instanceMatrix.setUsage(DynamicDrawUsage);
   mesh.instanceColor = new InstancedBufferAttribute(new Float32Array(capacity * 3), 3);

@@ -59,6 +59,8 @@ export interface AgvSample {
   x: Float32Array; y: Float32Array; heading: Float32Array;
   /** AGV_STATES code */
   state: Uint8Array;
+  /** 0..1, the newest frame's */
+  battery: Float32Array;
   /** True while any AGV still moves at renderTime: keep rendering frames. */
   moving: boolean;
 }
@@ -137,6 +139,7 @@ export class AgvTrack {
       s.y[k] = prev.y + (curr.y - prev.y) * f;
       s.heading[k] = lerpAngle(prev.heading, curr.heading, f);
       s.state[k] = curr.state;
+      s.battery[k] = curr.battery;
       if (curr.speed > 0 || (f < 1 && (prev.x !== curr.x || prev.y !== curr.y || prev.heading !== curr.heading))) {
         moving = true;
       }
@@ -150,5 +153,5 @@ export class AgvTrack {
 
 function emptySample(n: number): AgvSample {
   return { count: 0, index: new Int32Array(n), x: new Float32Array(n), y: new Float32Array(n),
-    heading: new Float32Array(n), state: new Uint8Array(n), moving: false };
+    heading: new Float32Array(n), state: new Uint8Array(n), battery: new Float32Array(n), moving: false };
 }

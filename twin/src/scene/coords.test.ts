@@ -32,7 +32,29 @@ describe('coords', () => {
     const dist = Math.hypot(v.position[0] - 50, v.position[1], v.position[2] + 30);
     expect(dist).toBeGreaterThan(Math.hypot(50, 30));
     expect(v.far).toBeGreaterThan(dist);
+    // Tight: every floor corner is on screen, and the floor spans most of the view's width or height.
+    const ndc = (x: number, y: number) => {
+      const [px, py, pz] = v.position; const [tx, ty, tz] = v.target;
+      const f = norm([tx - px, ty - py, tz - pz]);
+      const r = norm(cross(f, [0, 1, 0]));
+      const u = cross(r, f);
+      const [qx, qy, qz] = toThree(x, y, 0);
+      const d = [qx - px, qy - py, qz - pz];
+      const depth = dot(d, f);
+      const tanV = Math.tan((50 * Math.PI) / 360);
+      return [dot(d, r) / (depth * tanV * 16 / 9), dot(d, u) / (depth * tanV)];
+    };
+    const pts = [[0, 0], [100, 0], [0, 60], [100, 60]].map(([x, y]) => ndc(x!, y!));
+    for (const [x, y] of pts) { expect(Math.abs(x!)).toBeLessThanOrEqual(1); expect(Math.abs(y!)).toBeLessThanOrEqual(1); }
+    const spanX = Math.max(...pts.map((p) => p[0]!)) - Math.min(...pts.map((p) => p[0]!));
+    const spanY = Math.max(...pts.map((p) => p[1]!)) - Math.min(...pts.map((p) => p[1]!));
+    expect(Math.max(spanX / 2, spanY / 2)).toBeGreaterThan(0.75);
     const top = topDownCamera(b);
     expect(Math.abs(top.position[2] + 30)).toBeLessThan(0.01 * top.position[1]);
   });
 });
+
+const dot = (a: number[], b: number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+const cross = (a: number[], b: number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!,
+  a[0]! * b[1]! - a[1]! * b[0]!];
+const norm = (a: number[]) => { const l = Math.hypot(a[0]!, a[1]!, a[2]!); return a.map((v) => v / l); };
