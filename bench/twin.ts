@@ -44,7 +44,7 @@ import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { build } from 'vite';
 import type { LayoutSpec, ZoneSpec } from '../model/layout-spec.ts';
 import { generateLayout } from '../model/layout.ts';
-import { BinFlag, layoutBody, snapshotToIPC, type WarehouseLayoutBody, type WarehouseSnapshot }
+import { BinFlag, emptySnapshot, layoutBody, snapshotToIPC, type WarehouseLayoutBody, type WarehouseSnapshot }
   from '../server/stream/snapshot.ts';
 import type { FrameSample, LoadFigures, RunFigures } from './twin-page/main.tsx';
 import { flagArg, machineInfo, numberArg, percentile, rng, round, say } from './sys.ts';
@@ -112,18 +112,9 @@ function syntheticSnapshot(layout: ReturnType<typeof generateLayout>, now: numbe
   const bins = layout.bins;
   const n = bins.length;
   const zoneIndex = new Map(layout.zones.map((z, i) => [z.code, i]));
-  const s: WarehouseSnapshot = {
-    pos: 0, skip: [], warehouse: { id: 1, code: 'BIG', name: 'Bench warehouse' }, generatedAt: now, length: n,
-    zones: layout.zones.map((z) => ({ code: z.code, kind: z.kind })),
-    skus: Array.from({ length: 500 }, (_, k) => `SKU-${String(k + 1).padStart(4, '0')}`),
-    id: new Int32Array(n), code: new Array<string>(n), zone: new Int32Array(n), aisle: new Int16Array(n),
-    level: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
-    width: new Float32Array(n), depth: new Float32Array(n), height: new Float32Array(n),
-    maxUnits: new Int32Array(n).fill(-1), units: new Int32Array(n), reserved: new Int32Array(n),
-    fill: new Float32Array(n), flags: new Uint8Array(n).fill(BinFlag.EMPTY), skuCount: new Uint16Array(n),
-    topSku: new Int32Array(n).fill(-1), oldestReceiptAt: new Float64Array(n).fill(NaN),
-    earliestExpiry: new Int32Array(n).fill(-0x80000000),
-  };
+  const s: WarehouseSnapshot = emptySnapshot(n, { pos: 0, skip: [], warehouse: { id: 1, code: 'BIG',
+    name: 'Bench warehouse' }, generatedAt: now, zones: layout.zones.map((z) => ({ code: z.code, kind: z.kind })),
+    skus: Array.from({ length: 500 }, (_, k) => `SKU-${String(k + 1).padStart(4, '0')}`) });
   const unitVolume = Array.from({ length: 500 }, (_, k) => (0.1 + (k % 7) * 0.05) * (0.1 + (k % 5) * 0.05) * (0.1 + (k % 3) * 0.1));
   for (let i = 0; i < n; i++) {
     const b = bins[i]!;
@@ -151,14 +142,6 @@ function syntheticSnapshot(layout: ReturnType<typeof generateLayout>, now: numbe
   return s;
 }
 
-function emptySnapshot(full: WarehouseSnapshot): WarehouseSnapshot {
-  return { ...full, length: 0, zones: [], skus: [], id: new Int32Array(0), code: [], zone: new Int32Array(0),
-    aisle: new Int16Array(0), level: new Uint8Array(0), x: new Float32Array(0), y: new Float32Array(0),
-    z: new Float32Array(0), width: new Float32Array(0), depth: new Float32Array(0), height: new Float32Array(0),
-    maxUnits: new Int32Array(0), units: new Int32Array(0), reserved: new Int32Array(0), fill: new Float32Array(0),
-    flags: new Uint8Array(0), skuCount: new Uint16Array(0), topSku: new Int32Array(0),
-    oldestReceiptAt: new Float64Array(0), earliestExpiry: new Int32Array(0) };
-}
 
 // ------------------------------------------------------------------ page build and server
 
@@ -325,7 +308,7 @@ async function main() {
   const now = Date.now();
   const full = syntheticSnapshot(layout, now);
   const fullIpc = snapshotToIPC(full);
-  const emptyIpc = snapshotToIPC(emptySnapshot(full));
+  const emptyIpc = snapshotToIPC(emptySnapshot(0, { ...full, zones: [], skus: [] }));
   const fullLayout = layoutBody({ id: 1, code: 'BIG' }, layout, new Map(layout.zones.map((z, i) => [z.code, i + 1])));
   const emptyLayout: WarehouseLayoutBody = { ...fullLayout, zones: [], nodes: [], edges: [], docks: [], chargers: [] };
   say(`${full.length} bins, ${layout.nodes.length} graph nodes; snapshot ${round(fullIpc.byteLength / 1e6, 2)} MB `

@@ -24,6 +24,7 @@ import type { StockDelta, StreamRecord } from '../../model/protocol/stream.ts';
 import { BinStore, type PatchRow } from '../../twin/src/scene/bins.ts';
 import type { LayoutJson } from '../../twin/src/scene/floor.ts';
 import Scene, { type AgvFrameInput } from '../../twin/src/scene/Scene.tsx';
+import { rng } from '../rng.ts';
 
 export interface FrameSample {
   /** whole R3F frame callback, ms */
@@ -216,17 +217,6 @@ const fetchBins = (ids: number[]): Promise<PatchRow[]> => new Promise((resolve) 
   }, 5);
 });
 
-/** Random 32-bit PRNG (mulberry32): the same feed in every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Stock changes at `rate` per second over random bins, delivered in 20 ms batches. */
 function recordFeed(random: () => number) {
@@ -327,7 +317,7 @@ let feeds: { stop(): void; records: ReturnType<typeof recordFeed>; agvs: ReturnT
 function start() {
   bench.phase = 'running';
   limitDraws = true;
-  const random = prng(42);
+  const random = rng(42);
   const records = recordFeed(random);
   const agvs = agvFeed(layoutJson!, random);
   let steady = true;

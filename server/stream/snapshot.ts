@@ -308,6 +308,21 @@ function parseStock(text: string | null): StockColumns {
   return s;
 }
 
+/** A snapshot of `n` bins with every column allocated and every bin empty (no stock, no dates), to fill in. */
+export function emptySnapshot(n: number, head: SnapshotStamp & { warehouse: SnapshotWarehouse; generatedAt: number;
+  zones: WarehouseSnapshot['zones']; skus: string[] }): WarehouseSnapshot {
+  return {
+    ...head, length: n,
+    id: new Int32Array(n), code: new Array<string>(n), zone: new Int32Array(n), aisle: new Int16Array(n),
+    level: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
+    width: new Float32Array(n), depth: new Float32Array(n), height: new Float32Array(n),
+    maxUnits: new Int32Array(n).fill(-1), units: new Int32Array(n), reserved: new Int32Array(n),
+    fill: new Float32Array(n), flags: new Uint8Array(n).fill(BinFlag.EMPTY), skuCount: new Uint16Array(n),
+    topSku: new Int32Array(n).fill(-1), oldestReceiptAt: new Float64Array(n).fill(NaN),
+    earliestExpiry: new Int32Array(n).fill(NO_DAY),
+  };
+}
+
 function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedAt: number,
   zones: { id: number; code: string; kind: ZoneKind }[], g: BinGeometry,
   binState: { max_units: number; flags: number; ids: string }[], stock: StockColumns,
@@ -322,17 +337,9 @@ function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedA
     for (let i = 0; i < g.length; i++) if (zoneIndex.has(g.zoneId[i]!)) out[i] = n++;
   }
 
-  const s: WarehouseSnapshot = {
-    ...stamp, warehouse: { id: Number(warehouse.id), code: warehouse.code, name: warehouse.name }, generatedAt,
-    length: n, zones: zones.map((z) => ({ code: z.code, kind: z.kind })), skus: skuRows.map((r) => r.code),
-    id: new Int32Array(n), code: new Array<string>(n), zone: new Int32Array(n), aisle: new Int16Array(n),
-    level: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
-    width: new Float32Array(n), depth: new Float32Array(n), height: new Float32Array(n),
-    maxUnits: new Int32Array(n).fill(-1), units: new Int32Array(n), reserved: new Int32Array(n),
-    fill: new Float32Array(n), flags: new Uint8Array(n).fill(BinFlag.EMPTY), skuCount: new Uint16Array(n),
-    topSku: new Int32Array(n).fill(-1), oldestReceiptAt: new Float64Array(n).fill(NaN),
-    earliestExpiry: new Int32Array(n).fill(NO_DAY),
-  };
+  const s = emptySnapshot(n, { ...stamp, warehouse: { id: Number(warehouse.id), code: warehouse.code,
+    name: warehouse.name }, generatedAt, zones: zones.map((z) => ({ code: z.code, kind: z.kind })),
+    skus: skuRows.map((r) => r.code) });
   for (let i = 0; i < g.length; i++) {
     const o = out[i]!;
     if (o < 0) continue;

@@ -3,20 +3,10 @@ import type { DB } from '../../db/schema.ts';
 import type { AgvLiveView } from '../../fleet/live-fleet.ts';
 
 /** The AGV inspector: the kernel's view of one AGV (from whichever process runs the fleet) and its tasks. */
-export interface AgvDetail {
-  id: string; state: string; loaded: boolean;
-  /** 0..1 */
-  battery: number;
-  /** m/s */
-  speed: number;
-  x: number; y: number;
-  /** radians, 0 = +x, counter-clockwise */
-  heading: number;
+export interface AgvDetail extends Omit<AgvLiveView, 'taskId'> {
   /** The task it carries out; id is the tasks table id, or the kernel's id (text) for a task not in the database. */
   task: { id: number | string; type: string | null; status: string | null; sku: string | null;
     sourceBin: string | null; targetBin: string | null } | null;
-  /** Remaining route in model coordinates: its position, then the travel graph nodes ahead; empty when not driving. */
-  route: { x: number; y: number }[];
   /** The last 10 tasks assigned to this AGV (tasks.assignee_agv), latest first. */
   recentTasks: { id: number; type: string; status: string; doneAt: string | null; sourceBin: string | null;
     targetBin: string | null }[];

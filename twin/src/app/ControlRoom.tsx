@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type SessionUser, type Warehouse } from './api.ts';
 import { KpiStrip } from './KpiStrip.tsx';
@@ -7,6 +7,7 @@ import { live, type LiveStatus } from './live.ts';
 import { errorText } from './Login.tsx';
 import { SidePanels } from './SidePanels.tsx';
 import { SceneArea } from './SceneArea.tsx';
+import { useDismiss } from './useDismiss.ts';
 import { useLive } from './useLive.ts';
 import { view } from './view.ts';
 
@@ -105,18 +106,7 @@ function UserMenu({ user, onLogout }: { user: SessionUser; onLogout: () => void 
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('keydown', close);
-    return () => {
-      document.removeEventListener('mousedown', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, [open]);
+  useDismiss(ref, open, useCallback(() => setOpen(false), []));
   return (
     <div className="user-menu" ref={ref}>
       <button type="button" className="user-button" aria-haspopup="menu" aria-expanded={open}

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useDismiss } from './useDismiss.ts';
 
 /** Which zones the scene shows: a popover of checkboxes; undefined = all zones. */
 export function ZoneFilter({ codes, value, onChange }: { codes: readonly string[]; value: ReadonlySet<string> | undefined;
@@ -7,15 +8,7 @@ export function ZoneFilter({ codes, value, onChange }: { codes: readonly string[
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('keydown', close);
-    return () => { document.removeEventListener('mousedown', close); document.removeEventListener('keydown', close); };
-  }, [open]);
+  useDismiss(ref, open, useCallback(() => setOpen(false), []));
   const shown = (code: string) => !value || value.has(code);
   const toggle = (code: string) => {
     const next = new Set(value ?? codes);
