@@ -82,7 +82,8 @@ describe('control room in headless Chromium', () => {
     await gain(w.bins.COLD![0]!, 'MILK', 60, { lot: 'L-E2E-1', lotExpiry: isoDateIn(20) });
     await gain(w.bins.PICK![0]!, 'BOLT', 150);
 
-    live = await startLive(w.t.app, w.t.database, { relay: { pollMs: 10 }, gateway: { tickMs: 20 }, fleet: false });
+    live = await startLive(w.t.app, w.t.database, { relay: { pollMs: 10 }, gateway: { tickMs: 20 },
+      fleet: { agvs: { F1: 2 }, seed: 3 } });
     await w.t.app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(w.t.app.server.address() as AddressInfo).port}`;
     await waitFor('the relay lease', () => live.isLeader());
@@ -234,13 +235,34 @@ describe('control room in headless Chromium', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('shows the AGVs; clicking one opens its inspector with state and battery', async () => {
+    await page.waitForFunction(() => window.__wetmsScene?.agvs === 2, undefined, { timeout: 10_000 });
+    await expect.poll(() => page.locator('.kpi.wide').textContent(), { timeout: 10_000 }).toMatch(/busy.*idle.*charging/);
+    await page.getByRole('button', { name: 'Reset view' }).click();
+    await page.waitForTimeout(900);
+    // Click where the first AGV is drawn (the whole-warehouse view of this small floor shows it big enough).
+    const detail = await w.ok('GET', '/api/fleet/F1');
+    const at = await page.evaluate(() => window.__wetmsScene?.projectAgv?.(0) ?? null);
+    expect(at).not.toBeNull();
+    await page.locator('canvas').first().click({ position: at! });
+    const inspector = page.getByTestId('agv-inspector');
+    await expect.poll(() => inspector.getAttribute('data-agv'), { timeout: 10_000 }).toBe(detail.roster[0]);
+    const body = await text('agv-inspector');
+    expect(body).toContain('Battery');
+    expect(body).toMatch(/idle|moving|charging/);
+    await shot('09-agv');
+    await inspector.getByRole('button', { name: 'Close inspector' }).click();
+  });
+
   it('resyncs after the socket drops, with what changed meanwhile', async () => {
     const status = page.locator('[role=status]');
+    await page.getByTestId('search-results').getByRole('button', { name: second }).click();
+    await expect.poll(() => text('bin-units'), { timeout: 5000 }).toMatch(/^25\b/);
     await page.evaluate(() => window.__wetmsLive!.dropConnection());
     // A change while the client is away (or just back): it must arrive through the resync.
     await w.ok('POST', '/api/inventory/adjustments', { bin: second, sku: 'BOX', qty: 5, owner: 'OWN1', reason: 'e2e resync' });
     await expect.poll(() => status.getAttribute('data-status'), { timeout: 15_000 }).toBe('resynced');
     await expect.poll(() => text('bin-units'), { timeout: 5000 }).toMatch(/^30\b/);
-    await shot('09-resynced');
+    await shot('10-resynced');
   });
 });

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fmt } from '../i18n/index.ts';
+import type { StockDelta } from '../../../model/protocol/stream.ts';
 import { api, type BinInspection } from './api.ts';
+import { applyStock } from './inspection.ts';
 import { live } from './live.ts';
 import { errorText } from './Login.tsx';
 import { view } from './view.ts';
@@ -34,8 +36,11 @@ export function BinInspector({ binId }: { binId: number }) {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const code = data?.bin.code;
     const off = live.onRecords((records) => {
-      const touches = records.some((r) => r.kind === 'stock' ? r.binId === binId
-        : r.type.startsWith('task.') && code !== undefined && JSON.stringify(r.payload).includes(`"${code}"`));
+      const mine = records.filter((r): r is StockDelta => r.kind === 'stock' && r.binId === binId);
+      // The records carry each balance's new quantity: show it at once; the reload brings the rest (movements …).
+      if (mine.length) setData((d) => (d && d.bin.id === binId ? applyStock(d, mine) : d));
+      const touches = mine.length > 0 || records.some((r) => r.kind === 'event' && r.type.startsWith('task.')
+        && code !== undefined && JSON.stringify(r.payload).includes(`"${code}"`));
       if (!touches || timer) return;
       timer = setTimeout(() => { timer = null; setVersion((v) => v + 1); }, RELOAD_DELAY_MS);
     });

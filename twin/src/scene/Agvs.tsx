@@ -79,15 +79,24 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
   useEffect(() => () => { ring.geometry.dispose(); (ring.material as MeshBasicMaterial).dispose(); }, [ring]);
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
+  const camera = useThree((s) => s.camera);
+  const size = useThree((s) => s.size);
   useEffect(() => {
-    if (!locator) return;
-    locator.current = (index) => {
+    const locate: AgvLocator = (index) => {
       const s = sample.current;
       const k = slotOf(s, index);
       return k < 0 ? null : { x: s!.x[k]!, y: s!.y[k]! };
     };
-    return () => { locator.current = null; };
-  }, [locator]);
+    if (locator) locator.current = locate;
+    debug.projectAgv = (index) => {
+      const at = locate(index);
+      if (!at) return null;
+      const [x, y, z] = toThree(at.x, at.y, 0.2);
+      const v = new Vector3(x, y, z).project(camera);
+      return { x: (v.x + 1) / 2 * size.width, y: (1 - v.y) / 2 * size.height };
+    };
+    return () => { if (locator) locator.current = null; };
+  }, [locator, debug, camera, size]);
   // Place the ring at once when the selection changes (the AGV may be standing still).
   useEffect(() => {
     fresh.current = true;

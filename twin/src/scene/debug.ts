@@ -15,6 +15,8 @@ export interface SceneDebug {
   dirtyBins: number;
   /** bins currently highlighted (search) */
   highlighted: number;
+  /** Where an AGV (roster index) is drawn on the canvas (CSS pixels from its top left); null if not in the scene. */
+  projectAgv?: (index: number) => { x: number; y: number } | null;
   /** Where the centre of a bin's top face is on the canvas (CSS pixels from its top left); null if unknown. */
   project?: (binId: number) => { x: number; y: number } | null;
   /**
