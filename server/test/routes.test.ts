@@ -161,6 +161,8 @@ describe.each(backends)('route table and system routes on $name', (backend) => {
       expect(res.headers['referrer-policy'], url).toBe('no-referrer');
       expect(res.headers['cross-origin-opener-policy'], url).toBe('same-origin');
       expect(res.headers['content-security-policy'], url).toMatch(/default-src 'self'/);
+      // Reached over plain HTTP on a site LAN, upgrading every request to https would break the app.
+      expect(res.headers['content-security-policy'], url).not.toMatch(/upgrade-insecure-requests/);
       expect(res.headers['x-powered-by'], url).toBeUndefined();
     }
   });
