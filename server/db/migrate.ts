@@ -8,6 +8,7 @@ import * as counts from './migrations/0006_counts.ts';
 import * as transfers from './migrations/0007_transfers.ts';
 import * as binFreeze from './migrations/0008_bin_freeze.ts';
 import * as stream from './migrations/0009_stream.ts';
+import * as notifyGate from './migrations/0010_notify_gate.ts';
 
 /** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_transfers': transfers,
   '0008_bin_freeze': binFreeze,
   '0009_stream': stream,
+  '0010_notify_gate': notifyGate,
 };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;
