@@ -6,6 +6,7 @@ import { useLive } from './useLive.ts';
 
 const TASK_POLL_MS = 15_000;
 const FLEET_POLL_MS = 5_000;
+const IDLE_POLL_MS = 60_000;
 const PAGE = 1000;
 
 type Loaded<T> = { value: T } | { error: string } | null;
@@ -17,11 +18,22 @@ function usePoll<T>(key: string | null, ms: number, load: (key: string) => Promi
     setState(null);
     if (!key) return;
     let stopped = false;
-    const tick = () => load(key).then((value) => { if (!stopped) setState({ value }); },
-      (error: unknown) => { if (!stopped) setState({ error: error instanceof ApiError && error.status === 409 ? 'fleet-off' : String((error as Error).message ?? error) }); });
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    // A 409 says "not running here" (the fleet is off): ask again much less often than the normal period.
+    const tick = async () => {
+      let next = ms;
+      try {
+        const value = await load(key);
+        if (!stopped) setState({ value });
+      } catch (error) {
+        const off = error instanceof ApiError && error.status === 409;
+        if (off) next = Math.max(ms, IDLE_POLL_MS);
+        if (!stopped) setState({ error: off ? 'fleet-off' : String((error as Error).message ?? error) });
+      }
+      if (!stopped) timer = setTimeout(tick, next);
+    };
     void tick();
-    const timer = setInterval(tick, ms);
-    return () => { stopped = true; clearInterval(timer); };
+    return () => { stopped = true; if (timer) clearTimeout(timer); };
   }, [key, ms]); // eslint-disable-line react-hooks/exhaustive-deps
   return state;
 }
