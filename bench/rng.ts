@@ -1,13 +1,7 @@
-/** Pure, so the benchmarks' browser pages can share it with the Node scripts. */
+import { Random } from '../model/random.ts';
 
-/** Deterministic PRNG (mulberry32), so two runs make the same choices. */
+/** A seeded uniform [0, 1) source for the benchmarks (Node scripts and browser pages): model/random.ts's PRNG. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }

@@ -19,7 +19,7 @@ import {
   createRouteGraph, heldKarpRoute, largestGapRoute, localSearchRoute, planPickRoute, ratliffRosenthalRoute, sShapeRoute,
   type PickRoute, type RouteGraph, type RouteRequest,
 } from '../scenarios/routing/index.ts';
-import { Random } from '../server/demo/prng.ts';
+import { Random } from '../model/random.ts';
 
 export interface RouteQualityOptions {
   lists: number;

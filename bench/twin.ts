@@ -308,7 +308,8 @@ async function main() {
   const now = Date.now();
   const full = syntheticSnapshot(layout, now);
   const fullIpc = snapshotToIPC(full);
-  const emptyIpc = snapshotToIPC(emptySnapshot(0, { ...full, zones: [], skus: [] }));
+  const emptyIpc = snapshotToIPC(emptySnapshot(0, { pos: full.pos, skip: full.skip, warehouse: full.warehouse,
+    generatedAt: full.generatedAt, zones: [], skus: [] }));
   const fullLayout = layoutBody({ id: 1, code: 'BIG' }, layout, new Map(layout.zones.map((z, i) => [z.code, i + 1])));
   const emptyLayout: WarehouseLayoutBody = { ...fullLayout, zones: [], nodes: [], edges: [], docks: [], chargers: [] };
   say(`${full.length} bins, ${layout.nodes.length} graph nodes; snapshot ${round(fullIpc.byteLength / 1e6, 2)} MB `

@@ -34,7 +34,7 @@
 // proof: it is verified by the randomized tests, not by an invariant.
 import { RouteGraph } from '../routing/graph.ts';
 import { Pathfinder } from './pathfinder.ts';
-import { Mulberry32 } from './prng.ts';
+import { Random } from '../../model/random.ts';
 import type { AgvState, AgvStateCode, FleetConfig, FleetEvent, FleetLayout, FleetStats, FleetTask } from './types.ts';
 
 type Activity = 'idle' | 'travel' | 'loading' | 'unloading' | 'awaitHost' | 'charging';
@@ -144,7 +144,7 @@ export class Fleet {
   private readonly tasks = new Map<string, TaskRec>();
   private open: TaskRec[] = [];
   private events: FleetEvent[] = [];
-  private readonly rng: Mulberry32;
+  private readonly rng: Random;
 
   private nowMs = 0;
   private nextUid = 1;
@@ -200,7 +200,7 @@ export class Fleet {
     this.stopOf = new Array<Agv | null>(n).fill(null);
     this.faultBy = new Array<Agv | null>(n).fill(null);
     this.goalClaim = new Array<Agv | null>(n).fill(null);
-    this.rng = new Mulberry32(config.seed);
+    this.rng = new Random(config.seed);
     for (let i = 0; i < config.agvs; i++) this.addAgv();
     this.events = [];
   }

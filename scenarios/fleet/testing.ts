@@ -3,7 +3,7 @@
 import { ambientDemoLayout, coldDemoLayout } from '../../model/demo-layouts.ts';
 import { generateLayout, type GeneratedLayout } from '../../model/layout.ts';
 import { Fleet } from './fleet.ts';
-import { Mulberry32 } from './prng.ts';
+import { Random } from '../../model/random.ts';
 import type { AgvState, FleetConfig, FleetEvent, FleetTask } from './types.ts';
 
 let wh1: GeneratedLayout | undefined;
@@ -16,7 +16,7 @@ export const wh2Layout = (): GeneratedLayout => (wh2 ??= generateLayout(coldDemo
  * move aisle node -> aisle node (each a quarter). With `aisleOnly` every task is aisle -> aisle.
  */
 export function randomTasks(layout: GeneratedLayout, count: number, seed: number, prefix = 'T', aisleOnly = false): FleetTask[] {
-  const rng = new Mulberry32(seed);
+  const rng = new Random(seed);
   const aisle = layout.nodes.filter((n) => n.kind === 'aisle').map((n) => n.id);
   const docks = layout.docks.map((d) => d.node);
   const kinds = ['putaway', 'replenish', 'pick', 'move'] as const;

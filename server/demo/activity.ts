@@ -15,7 +15,7 @@ import { allocateOrder } from '../domain/outbound/allocate.ts';
 import { createOutboundOrder } from '../domain/outbound/orders.ts';
 import { packOrder, shipOrder } from '../domain/outbound/ship.ts';
 import { releaseWave } from '../domain/outbound/waves.ts';
-import { Random } from './prng.ts';
+import { Random } from '../../model/random.ts';
 
 export interface ActivityOptions {
   warehouse: string;

@@ -4,7 +4,7 @@
  * from which the ABC class is derived. Pure: no database here.
  */
 import type { Temperature } from '../db/schema.ts';
-import { Random } from './prng.ts';
+import { Random } from '../../model/random.ts';
 
 export type DemoWarehouse = 'WH1' | 'WH2';
 

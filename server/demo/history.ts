@@ -13,7 +13,7 @@
  */
 import type { MovementType, StockStatus, Temperature, ZoneKind } from '../db/schema.ts';
 import type { CustomerDef, DemoWarehouse, SkuDef, SupplierDef } from './catalog.ts';
-import { cumulative, Random } from './prng.ts';
+import { cumulative, Random } from '../../model/random.ts';
 import { StockBook, type Balance, type BookLeg } from './stock-book.ts';
 
 const MINUTE = 60_000;

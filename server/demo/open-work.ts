@@ -15,7 +15,7 @@ import { createOutboundOrder } from '../domain/outbound/orders.ts';
 import { confirmPick } from '../domain/outbound/pick.ts';
 import { releaseWave } from '../domain/outbound/waves.ts';
 import { addDays, todayUtc } from '../domain/masterdata/lots.ts';
-import type { Random } from './prng.ts';
+import type { Random } from '../../model/random.ts';
 
 export interface OpenWorkSummary {
   inboundOrders: number;

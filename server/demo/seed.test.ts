@@ -9,7 +9,7 @@ import { stockPost } from '../test/fixtures.ts';
 import { bulkInsert, msTimestamp } from './bulk-insert.ts';
 import { buildCatalog, gtin13 } from './catalog.ts';
 import { SIMULATED_TYPES, simulateHistory, type SimBin } from './history.ts';
-import { Random } from './prng.ts';
+import { Random } from '../../model/random.ts';
 import { DEMO_DAYS, seedDemoIfEmpty, type SeedSummary } from './seed.ts';
 
 const SCALE = 0.05;

@@ -20,7 +20,7 @@ import { bulkInsert, msTimestamp } from './bulk-insert.ts';
 import { buildCatalog, type DemoWarehouse } from './catalog.ts';
 import { isoDate, simulateHistory, type SimBin, type SimResult, type SimSku } from './history.ts';
 import { seedOpenWork, type OpenWorkSummary } from './open-work.ts';
-import { Random } from './prng.ts';
+import { Random } from '../../model/random.ts';
 
 export interface SeedOptions {
   /** Show a progress bar and a one-line summary on the terminal. */

@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
  * that notify, a later one, or its next poll (at most pollMs later) publishes its rows.
  * Key 7_466_013: next to the seed (7_466_011) and relay (7_466_012) locks.
  */
-const gatedNotify = `create or replace function wms_outbox_notify() returns trigger language plpgsql as $fn$
+export const gatedNotify = `create or replace function wms_outbox_notify() returns trigger language plpgsql as $fn$
    begin
      if pg_try_advisory_xact_lock(7466013) then
        perform pg_notify('wms_outbox', '');
@@ -20,7 +20,7 @@ const gatedNotify = `create or replace function wms_outbox_notify() returns trig
    end $fn$`;
 
 /** As 0009_stream created it. */
-const everyNotify = `create or replace function wms_outbox_notify() returns trigger language plpgsql as $fn$
+export const everyNotify = `create or replace function wms_outbox_notify() returns trigger language plpgsql as $fn$
    begin
      perform pg_notify('wms_outbox', '');
      return null;

@@ -85,7 +85,7 @@ export function SceneArea() {
         {state.snapshot && state.layout ? (
           <Suspense fallback={<p className="muted scene-loading">{t('scene.loading')}</p>}>
             <Scene ref={attach} snapshot={state.snapshot.arrow} layout={state.layout} mode={mode} topDown={topDown}
-              levelMax={levelMax} zones={zones as Set<string> | undefined} highlight={highlight as Set<number>}
+              levelMax={levelMax} zones={zones} highlight={highlight}
               selected={selected?.kind === 'bin' ? selected.id : null} selectedAgv={agvIndex} route={route}
               classOf={classOf} fetchBins={fetchBins}
               onSelectBin={(id) => view.select({ kind: 'bin', id })}

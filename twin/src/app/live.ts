@@ -32,15 +32,11 @@ export interface LiveState {
   pos: number;
   /** Records applied since the snapshot. */
   applied: number;
-  /** Newest non-stock events first (at most RECENT_EVENTS). */
-  events: StreamRecord[];
   error: string | null;
 }
 
-const RECENT_EVENTS = 100;
-
 const initial: LiveState = { status: 'idle', warehouse: null, snapshot: null, layout: null, units: 0, fill: 0, pos: -1,
-  applied: 0, events: [], error: null };
+  applied: 0, error: null };
 
 type Listener = () => void;
 
@@ -113,14 +109,9 @@ export class LiveStore {
     client.onRecords((records) => {
       if (generation !== this.generation) return;
       let units = this.state.units;
-      const events: StreamRecord[] = [];
-      for (const r of records) {
-        if (r.kind === 'stock') units += r.delta;
-        else events.push(r);
-      }
-      this.set({ units, pos: client.lastPos, applied: this.state.applied + records.length,
-        events: events.length ? [...events.reverse(), ...this.state.events].slice(0, RECENT_EVENTS) : this.state.events });
-      if (events.length) this.alerts.add(records);
+      for (const r of records) if (r.kind === 'stock') units += r.delta;
+      this.set({ units, pos: client.lastPos, applied: this.state.applied + records.length });
+      this.alerts.add(records);
       for (const l of this.recordListeners) l(records);
     });
   }

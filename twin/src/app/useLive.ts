@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { live } from './live.ts';
 
-/** The live connection's state (status, snapshot, running units, recent events). */
+/** The live connection's state (status, snapshot, layout, running units, stream position). */
 export function useLive() {
   return useSyncExternalStore(live.subscribe, live.getSnapshot);
 }

@@ -122,24 +122,14 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
   const up = useMemo(() => new Vector3(0, 1, 0), []);
 
   useFrame(() => {
-    const target = meshRef.current!;
     if (!fresh.current && !sample.current?.moving) return;
     fresh.current = false;
     const s = (sample.current = track.sample(Date.now(), sample.current));
     if (s.count > capacity.current) {
-      // Grow (rare): a new mesh with room for twice as many.
+      // Grow (rare): new meshes with room for twice as many.
       capacity.current = Math.max(s.count, capacity.current * 2);
-      const grown = makeMesh(geometry, material, capacity.current);
-      target.parent?.add(grown);
-      target.parent?.remove(target);
-      target.dispose();
-      meshRef.current = grown;
-      const oldBars = barsRef.current!;
-      const grownBars = makeMesh(barGeometry, barMaterial, capacity.current);
-      oldBars.parent?.add(grownBars);
-      oldBars.parent?.remove(oldBars);
-      oldBars.dispose();
-      barsRef.current = grownBars;
+      regrow(meshRef, geometry, material, capacity.current);
+      regrow(barsRef, barGeometry, barMaterial, capacity.current);
     }
     const out = meshRef.current!;
     const colours = out.instanceColor!.array as Float32Array;
@@ -191,6 +181,16 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
       <primitive object={ring} />
     </>
   );
+}
+
+/** Swap the mesh in `ref` for a larger one in the same parent. */
+function regrow(ref: RefObject<InstancedMesh | null>, geometry: BufferGeometry, material: Material, capacity: number) {
+  const old = ref.current!;
+  const grown = makeMesh(geometry, material, capacity);
+  old.parent?.add(grown);
+  old.parent?.remove(old);
+  old.dispose();
+  ref.current = grown;
 }
 
 function makeMesh(geometry: BufferGeometry, material: Material, capacity: number) {

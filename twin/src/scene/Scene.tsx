@@ -30,9 +30,9 @@ export interface SceneProps {
   /** Hide bins above this level. */
   levelMax?: number;
   /** Zone codes to show (undefined = all). */
-  zones?: Set<string>;
+  zones?: ReadonlySet<string>;
   /** Bin ids to emphasise (the others are dimmed); empty/undefined = none. */
-  highlight?: Set<number>;
+  highlight?: ReadonlySet<number>;
   /** Selected bin id (outlined). */
   selected?: number | null;
   onSelectBin?: (id: number) => void;
@@ -57,7 +57,7 @@ export interface SceneProps {
   topDown?: boolean;
   /** ABC class of a SKU code, for mode 'abc'. Keep it stable (useCallback): a new function recolours all bins. */
   classOf?: ColourOptions['classOf'];
-  /** Receives the store once decoded (e.g. to refetch `store.dirty` bins and call `store.patch`). */
+  /** Receives the store once decoded (read-only use, e.g. a benchmark picking bins to change; dirty bins go through fetchBins). */
   onStore?: (store: BinStore) => void;
   ref?: Ref<SceneHandle>;
 }

@@ -1,6 +1,7 @@
 /**
- * A small seeded PRNG (mulberry32) and the few distributions the demo needs. Deterministic for a
- * seed, so the same seed (and the same "now") gives the same demo data.
+ * The one seeded PRNG (mulberry32) of the project, with the few distributions the demo, the fleet kernel, the
+ * scenario tools and the benchmarks need. Pure (model/), so every room and the browser may use it.
+ * Deterministic for a seed: the same seed (and the same "now") gives the same demo, fleet run or benchmark feed.
  */
 export class Random {
   private state: number;
