@@ -9,7 +9,8 @@
  * ratio has its own reference; rounds interleave the variants (medians are printed). Latency mode: commit →
  * relay delivery with the real OutboxRelay (pollMs 25, woken by LISTEN as leader.ts does) under paced moves.
  * Server: DATABASE_URL's (default postgres://postgres@127.0.0.1:5432/test); template databases are dropped at the
- * end. Results of 2026-11-25 in docs/benchmarks.md (bench:core, "NOTIFY gate"). `--json`: one JSON object last.
+ * end. Results of 2026-11-25 in docs/benchmarks.md (bench:core, "NOTIFY gate" and "Group commit"). `--json`: one
+ * JSON object last.
  */
 import pg from 'pg';
 import { openDatabase } from '../server/db/database.ts';
@@ -64,6 +65,13 @@ const EXPERIMENTS: Record<string, Experiment> = {
     [/insert into movements .*?returning id into v_movement;/s, 'v_movement := 0;'])] },
 };
 for (const i of LEDGER_IDX) EXPERIMENTS[`nn_no_${i}`] = { sql: [NO_NOTIFY, `drop index ${i}`] };
+// Group commit (0012): what the batch statement's parts cost.
+/** Not a proposal: the batch without its movement, ledger legs, outbox event and key record (balances only). */
+EXPERIMENTS.batch_no_audit = { breaksLedger: true, sql: [rewriteFn('wms_move_batch(jsonb)',
+  [/\),\s+mv as \(.*?\n  \)\n  select coalesce/s, ')\n  select coalesce'])] };
+/** Bins and owners are never deleted: their foreign keys on stock_balances guard nothing a writer could break. */
+EXPERIMENTS.no_bin_owner_fks = { sql: [
+  'alter table stock_balances drop constraint stock_balances_bin_id_fkey, drop constraint stock_balances_owner_id_fkey'] };
 
 // ------------------------------------------------------------------ options and databases
 

@@ -3,13 +3,15 @@
  *
  * Stock moves through the service layer (moveStock, a real scoped operator) on a throwaway PostgreSQL
  * database, against pgbench's TPC-B-like transaction on a second throwaway database of the same server,
- * then the same moves on the embedded PGlite. The ledger is checked on both databases afterwards, and
- * the throwaway databases are dropped, even on error or Ctrl-C.
+ * then the same moves on the embedded PGlite (1 worker, then as many as on PostgreSQL). The ledger is
+ * checked on both databases afterwards, and the throwaway databases are dropped, even on error or Ctrl-C.
  *
  * Options: --seconds N (measured window, default 20), --warmup N (default 3), --workers N (default 8),
  * --pglite-seconds N (default half of --seconds, at least 5), --skus N (300), --stocked-bins N (3000),
- * --seed N, --no-pglite, --diagnose (where the time goes: 1 worker, per-query split, server-side
- * function time, EXPLAIN of the context read, round-trip floors, the SQL function driven by pgbench),
+ * --seed N, --in-flight N (statements of grouped moves at the database at once, default 2),
+ * --min-group N (moves a second statement needs while one is in flight, default 3; 1 = any), --no-pglite,
+ * --diagnose (where the time goes: 1 worker, per-query split, server-side function time, EXPLAIN of the
+ * context read, round-trip floors, the SQL function driven by pgbench),
  * --diag-seconds N, --json (one JSON object on the last line of stdout). Progress goes to stderr.
  * DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/test); only databases
  * named wetms_bench_* / wetms_pgbench_* are created and dropped on it.
@@ -18,6 +20,7 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { checkLedger, type LedgerCheck } from '../server/domain/inventory/ledger-check.ts';
+import { moveBatcher } from '../server/domain/inventory/move-batch.ts';
 import {
   killPgbench, MOVE_FUNCTION_SCRIPT, moveScriptVars, pgbenchInit, pgbenchRun, type PgbenchResult,
 } from './pgbench.ts';
@@ -34,6 +37,8 @@ const opt = {
   seconds: numberArg(argv, 'seconds', 20),
   warmup: numberArg(argv, 'warmup', 3),
   workers: Math.round(numberArg(argv, 'workers', 8)),
+  inFlight: Math.round(numberArg(argv, 'in-flight', 2)),
+  minGroup: Math.round(numberArg(argv, 'min-group', 3)),
   skus: Math.round(numberArg(argv, 'skus', 300)),
   stockedBins: Math.round(numberArg(argv, 'stocked-bins', 3000)),
   seed: Math.round(numberArg(argv, 'seed', 42)),
@@ -150,23 +155,25 @@ async function main() {
     checkAborted();
 
     // ------------------------------------------------------------ PostgreSQL: moves
-    const fnBefore = opt.diagnose ? await functionStats(wetms.url) : undefined;
+    const fnBefore = opt.diagnose ? await mainFunctionStats(wetms.url) : undefined;
+    const movesBefore = await movesWritten(wetms.url);
     const wal0 = await walStats(baseUrl);
     const waits = opt.diagnose ? new WaitSampler(baseUrl, wetms.name) : undefined;
     const database = await openDatabase({ databaseUrl: wetms.url });
     open.push(database);
+    moveBatcher(database.db, { maxInFlight: opt.inFlight, minGroupWhenBusy: opt.minGroup });
     await waits?.start();
     const moves = await withCpu((mark) => runMoves(database.db, fx, {
       workers: opt.workers, warmupMs: opt.warmup * 1000, measureMs: opt.seconds * 1000, random,
       label: `PostgreSQL moveStock x${opt.workers}`, log: say, aborted: () => aborted, onMeasureStart: mark,
     }));
     const movesWaits = await waits?.stop();
+    const grouping = groupCommitOf(database.db);
     await database.close(); // ending the sessions also flushes their statistics
     open.splice(open.indexOf(database), 1);
-    const fnAfterMoves = opt.diagnose ? await functionStats(wetms.url) : undefined;
-    // WAL per move over warm-up and window: every move attempt that reached the SQL function counts.
-    const movesWal = walPerOp(wal0, await walStats(baseUrl),
-      opt.diagnose ? fnAfterMoves!.calls - fnBefore!.calls : 0);
+    const fnAfterMoves = opt.diagnose ? await mainFunctionStats(wetms.url) : undefined;
+    // WAL per move written, over warm-up and window (refused attempts write nothing).
+    const movesWal = walPerOp(wal0, await walStats(baseUrl), (await movesWritten(wetms.url)) - movesBefore);
     checkAborted();
     say(`PostgreSQL: ${moves.value.movesPerSec} moves/s, p50 ${moves.value.latency.p50Ms} ms, ` +
       `p99 ${moves.value.latency.p99Ms} ms, ${moves.value.conflicts} conflicts, ${moves.value.errors} errors`);
@@ -195,7 +202,8 @@ async function main() {
     let diagnostics: Record<string, unknown> | undefined;
     if (opt.diagnose) {
       diagnostics = {
-        mainRun: { functionServerTime: perCall(fnBefore!, fnAfterMoves!), walPerMove: movesWal, waits: movesWaits },
+        mainRun: { functionServerTime: Object.fromEntries(MAIN_FUNCTIONS.map((fn) =>
+          [fn, perCall(fnBefore![fn]!, fnAfterMoves![fn]!)])), walPerMove: movesWal, waits: movesWaits },
         pgbenchRun: { walPerTx: benchWal, waits: benchWaits },
         ...await diagnose(wetms, pgb, fx, random),
       };
@@ -213,7 +221,8 @@ async function main() {
     }
 
     // ------------------------------------------------------------ PGlite
-    let lite: { moves: MoveRunResult; cpu: CpuUse; ledger: LedgerCheck } | undefined;
+    let lite: { moves: MoveRunResult; cpu: CpuUse; ledger: LedgerCheck; many: { moves: MoveRunResult; cpu: CpuUse } }
+      | undefined;
     if (opt.pglite) {
       say('setup: PGlite in memory: migrate, warehouse, SKUs, stock');
       const liteDb = await openDatabase({});
@@ -227,11 +236,17 @@ async function main() {
         label: 'PGlite moveStock x1', log: say, aborted: () => aborted, onMeasureStart: mark,
       }));
       checkAborted();
+      // Then as many workers as on PostgreSQL: PGlite has one connection, so this measures the group commit.
+      const many = await withCpu((mark) => runMoves(liteDb.db, liteFx, {
+        workers: opt.workers, warmupMs: Math.min(opt.warmup, 2) * 1000, measureMs: pgliteSeconds * 1000, random,
+        label: `PGlite moveStock x${opt.workers}`, log: say, aborted: () => aborted, onMeasureStart: mark,
+      }));
+      checkAborted();
       say('checkLedger on PGlite');
       const ledger = await checkLedger(liteDb.db);
       await liteDb.close();
       open.splice(open.indexOf(liteDb), 1);
-      lite = { moves: run.value, cpu: run.cpu, ledger };
+      lite = { moves: run.value, cpu: run.cpu, ledger, many: { moves: many.value, cpu: many.cpu } };
       say(`PGlite: ${run.value.movesPerSec} moves/s, p50 ${run.value.latency.p50Ms} ms, p99 ${run.value.latency.p99Ms} ms`);
     }
 
@@ -240,18 +255,24 @@ async function main() {
     Object.assign(report, {
       date: startedAt.toISOString(),
       machine: { ...machine, postgres: pgVersion, busyBeforeStart: background.machineBusy },
-      params: { seconds: opt.seconds, warmupSeconds: opt.warmup, workers: opt.workers, pgliteSeconds,
+      params: { seconds: opt.seconds, warmupSeconds: opt.warmup, workers: opt.workers, inFlight: opt.inFlight,
+        minGroup: opt.minGroup, pgliteSeconds,
         bins: fx.binCodes.length, stockedBins: fx.stock.length, skus: fx.skus, qtyPerBin: opt.qtyPerBin,
         moveQty: '1..5', seed: opt.seed, pgbenchScale: opt.pgbenchScale, pgbenchThreads: opt.pgbenchThreads },
       postgres: { movesPerSec: m.movesPerSec, p50Ms: m.latency.p50Ms, p95Ms: m.latency.p95Ms, p99Ms: m.latency.p99Ms,
         meanMs: m.latency.meanMs, maxMs: m.latency.maxMs, moves: m.moves, conflicts: m.conflicts,
-        conflictsPerSec: m.conflictsPerSec, errors: m.errors, cpu: moves.cpu, timeline: m.timeline },
+        conflictsPerSec: m.conflictsPerSec, errors: m.errors, cpu: moves.cpu, timeline: m.timeline,
+        groupCommit: grouping },
       pgbench: { tps: bench.value.tps, latencyMs: bench.value.latencyMs, transactions: bench.value.transactions,
         cpu: bench.cpu },
       ratio,
       pglite: lite ? { movesPerSec: lite.moves.movesPerSec, p50Ms: lite.moves.latency.p50Ms,
         p95Ms: lite.moves.latency.p95Ms, p99Ms: lite.moves.latency.p99Ms, moves: lite.moves.moves,
-        conflicts: lite.moves.conflicts, errors: lite.moves.errors, seconds: pgliteSeconds, cpu: lite.cpu } : null,
+        conflicts: lite.moves.conflicts, errors: lite.moves.errors, seconds: pgliteSeconds, cpu: lite.cpu,
+        workers: 1 } : null,
+      pgliteManyWorkers: lite ? { workers: opt.workers, movesPerSec: lite.many.moves.movesPerSec,
+        p50Ms: lite.many.moves.latency.p50Ms, p99Ms: lite.many.moves.latency.p99Ms, moves: lite.many.moves.moves,
+        conflicts: lite.many.moves.conflicts, errors: lite.many.moves.errors, cpu: lite.many.cpu } : null,
       ledgerOk,
       ledger: { postgres: summaryOf(pgLedger), pglite: lite ? summaryOf(lite.ledger) : null },
       ...(diagnostics && { diagnostics }),
@@ -269,6 +290,10 @@ async function main() {
       rows.push([`PGlite moveStock, 1 worker, ${pgliteSeconds} s`, fmt(lite.moves.movesPerSec),
         fmt(lite.moves.latency.p50Ms, 2), fmt(lite.moves.latency.p95Ms, 2), fmt(lite.moves.latency.p99Ms, 2),
         String(lite.moves.conflicts), String(lite.moves.errors)]);
+      const mm = lite.many.moves;
+      rows.push([`PGlite moveStock, ${opt.workers} workers, ${pgliteSeconds} s`, fmt(mm.movesPerSec),
+        fmt(mm.latency.p50Ms, 2), fmt(mm.latency.p95Ms, 2), fmt(mm.latency.p99Ms, 2), String(mm.conflicts),
+        String(mm.errors)]);
     }
     const out: string[] = [
       `bench:core  ${startedAt.toISOString()}`,
@@ -283,7 +308,8 @@ async function main() {
       '',
       table([
         ['CPU during the window (cores)', 'busy %', 'node', 'postgres', 'other'],
-        ...([['PostgreSQL moveStock', moves.cpu], ['pgbench', bench.cpu], ...(lite ? [['PGlite moveStock', lite.cpu]] : [])] as
+        ...([['PostgreSQL moveStock', moves.cpu], ['pgbench', bench.cpu], ...(lite ? [['PGlite moveStock', lite.cpu],
+          [`PGlite moveStock x${opt.workers}`, lite.many.cpu]] : [])] as
           [string, CpuUse][]).map(([name, c]) => [name, fmt(c.machineBusy * 100, 0), fmt(c.nodeCores, 2),
           fmt(c.postgresCores, 2), fmt(c.otherCores, 2)]),
       ]),
@@ -293,7 +319,9 @@ async function main() {
     ];
     const perSecond = [...m.timeline].sort((x, y) => x - y);
     out.splice(out.indexOf('') + 2, 0, `PostgreSQL moves per second over the window: min ${perSecond[0]}, ` +
-      `median ${perSecond[Math.floor(perSecond.length / 2)]}, max ${perSecond[perSecond.length - 1]}`);
+      `median ${perSecond[Math.floor(perSecond.length / 2)]}, max ${perSecond[perSecond.length - 1]}`,
+    `group commit (warm-up and window): ${grouping.batches} statements of several moves (mean ${grouping.meanBatch}), ` +
+      `${grouping.alone} moves sent alone`);
     if (diagnostics) out.push('', diagnosticsTable(diagnostics));
     console.log(out.join('\n'));
     if (!ledgerOk) process.exitCode = 1;
@@ -315,6 +343,28 @@ async function main() {
   if (opt.json && Object.keys(report).length) console.log(JSON.stringify(report));
 }
 
+/** The stock functions a move may call: grouped, alone, or on the ordinary path. */
+const MAIN_FUNCTIONS = ['wms_move_batch', 'wms_move', 'wms_post_movement'];
+async function mainFunctionStats(url: string) {
+  return Object.fromEntries(await Promise.all(MAIN_FUNCTIONS.map(async (fn) => [fn, await functionStats(url, fn)])));
+}
+
+const sumStats = (byFn: Record<string, FunctionStats>): FunctionStats => Object.values(byFn).reduce(
+  (a, b) => ({ calls: a.calls + b.calls, totalMs: a.totalMs + b.totalMs, selfMs: a.selfMs + b.selfMs }),
+  { calls: 0, totalMs: 0, selfMs: 0 });
+
+/** Moves recorded in the ledger's movements so far. */
+async function movesWritten(url: string): Promise<number> {
+  const { rows } = await adminQuery(url, `select count(*)::int as n from movements where type = 'move'`);
+  return rows[0].n;
+}
+
+/** How the service grouped the moves it sent (server/domain/inventory/move-batch.ts). */
+function groupCommitOf(db: Database['db']) {
+  const { batches, batchedMoves, alone } = moveBatcher(db).stats;
+  return { batches, batchedMoves, alone, meanBatch: batches ? round(batchedMoves / batches, 2) : 0 };
+}
+
 const summaryOf = (l: LedgerCheck) => ({ ok: l.ok, keys: l.keys, ledgerRows: l.ledgerRows,
   mismatches: l.mismatches.length, negative: l.negative });
 
@@ -330,7 +380,8 @@ async function diagnose(wetms: Throwaway, pgb: Throwaway, fx: Fixture, random: (
     try {
       const timer = new QueryTimer();
       const db = database.db.withPlugin(timer);
-      const before = await functionStats(wetms.url);
+      const before = await mainFunctionStats(wetms.url);
+      const moves0 = await movesWritten(wetms.url);
       const wal0 = await walStats(baseUrl);
       const sampler = new WaitSampler(baseUrl, wetms.name);
       await sampler.start();
@@ -344,9 +395,9 @@ async function diagnose(wetms: Throwaway, pgb: Throwaway, fx: Fixture, random: (
       const waits = await sampler.stop();
       await database.close(); // ending the sessions flushes their statistics
       closed = true;
-      const after = await functionStats(wetms.url);
-      const wal = walPerOp(wal0, await walStats(baseUrl), after.calls - before.calls);
-      return { timer, run, fn: perCall(before, after), wal, waits };
+      const after = await mainFunctionStats(wetms.url);
+      const wal = walPerOp(wal0, await walStats(baseUrl), (await movesWritten(wetms.url)) - moves0);
+      return { timer, run, fn: perCall(sumStats(before), sumStats(after)), wal, waits };
     } finally {
       if (!closed) await database.close().catch(() => {});
     }
@@ -432,11 +483,11 @@ function diagnosticsTable(d: Record<string, unknown>): string {
   const lines = [table(rows)];
   type Wal = { records: number; fullPageImages: number; bytes: number } | null;
   type Waits = { meanActiveSessions: number; share: Record<string, number> } | undefined;
-  const main = d.mainRun as { functionServerTime: { calls: number; meanMs: number | null }; walPerMove: Wal;
-    waits: Waits };
+  const main = d.mainRun as { functionServerTime: Record<string, { calls: number; meanMs: number | null }>;
+    walPerMove: Wal; waits: Waits };
   const tpcb = d.pgbenchRun as { walPerTx: Wal; waits: Waits };
-  lines.push(`wms_post_movement server time during the main run: ${fmt(main.functionServerTime.meanMs, 3)} ms per call ` +
-    `(${main.functionServerTime.calls} calls, warm-up included)`);
+  lines.push('server time per call during the main run (warm-up included): ' + Object.entries(main.functionServerTime)
+    .map(([fn, t]) => `${fn} ${fmt(t.meanMs, 3)} ms (${t.calls} calls)`).join(', '));
   const walText = (w: Wal) => (w ? `${w.bytes} B, ${w.records} records, ${w.fullPageImages} full-page images` : '-');
   lines.push('WAL per operation (cluster-wide counters):');
   lines.push(`  moveStock main run:              ${walText(main.walPerMove)}`);

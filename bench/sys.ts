@@ -212,11 +212,11 @@ export async function adminQuery(url: string, text: string): Promise<pg.QueryRes
 
 export interface FunctionStats { calls: number; totalMs: number; selfMs: number }
 
-/** wms_post_movement call count and time (needs track_functions = 'all' on the database). */
-export async function functionStats(url: string): Promise<FunctionStats> {
+/** A stock function's call count and time (needs track_functions = 'all' on the database). */
+export async function functionStats(url: string, fn = 'wms_post_movement'): Promise<FunctionStats> {
   const { rows } = await adminQuery(url, `select coalesce(sum(calls), 0)::float8 as calls,
     coalesce(sum(total_time), 0)::float8 as total, coalesce(sum(self_time), 0)::float8 as self
-    from pg_stat_user_functions where funcname = 'wms_post_movement'`);
+    from pg_stat_user_functions where funcname = '${fn}'`);
   return { calls: rows[0].calls, totalMs: rows[0].total, selfMs: rows[0].self };
 }
 

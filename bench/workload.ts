@@ -255,10 +255,10 @@ export class QueryTimer implements KyselyPlugin {
   private readonly compiler = new PostgresQueryCompiler();
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const node = args.node as RootOperationNode & { sqlFragments?: readonly string[] };
-    const text = node.kind === 'RawNode' ? (node.sqlFragments ?? []).join('?') : '';
-    const kind: QueryKind = text.includes('wms_post_movement') ? 'function'
-      : text.includes('stock_balances sb') ? 'context' : 'other';
+    // The stock functions are named in a raw fragment or in a sql.raw parameter: look at the compiled text.
+    const text = args.node.kind === 'RawNode' ? this.compiler.compileQuery(args.node, args.queryId).sql : '';
+    const kind: QueryKind = /wms_(post_movement|move|move_batch)\(/.test(text) ? 'function'
+      : text.includes('wms_stock_context(') ? 'context' : 'other';
     if (kind === 'context' && !this.sample) this.sample = this.compiler.compileQuery(args.node, args.queryId);
     if (this.started.size > 10_000) this.started.clear(); // entries of failed queries
     this.started.set(args.queryId, { t: performance.now(), kind });

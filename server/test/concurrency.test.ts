@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.ts';
@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { SYSTEM_ACTOR } from '../domain/auth/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
+import { moveBatcher } from '../domain/inventory/move-batch.ts';
 import { moveStock } from '../domain/inventory/operations.ts';
 import { buildApp, type App } from '../http/app.ts';
 import { seedSmallWorld, type SmallWorld } from './fixtures.ts';
@@ -45,11 +46,15 @@ function isShortage(status: number, body: { field?: string; detail?: string; ava
 type Mover = (target: string, qty: number) =>
   Promise<{ moved: number } | { status: number; body: { field?: string; detail?: string; available?: number } }>;
 
-/** Through the HTTP API. */
-const httpMover = (c: Caller, source: string): Mover => async (target, qty) => {
-  const res = await post(c, '/api/inventory/moves', { fromBin: source, toBin: target, sku: 'SKU-1', qty });
-  if (res.statusCode !== 200) return { status: res.statusCode, body: res.json() };
-  return { moved: (res.json().legs as { delta: number; bin: string }[]).find((l) => l.bin === target)!.delta };
+/** Straight through the service layer, on the given database handle (its batcher). */
+const serviceMover = (db: Kysely<DB>, source: string): Mover => async (target, qty) => {
+  try {
+    const posted = await moveStock(db, SYSTEM_ACTOR, { fromBin: source, toBin: target, sku: 'SKU-1', qty });
+    return { moved: posted.legs.find((l) => l.bin === target)!.delta };
+  } catch (error) {
+    if (!(error instanceof DomainError)) return { status: 500, body: { detail: String(error) } };
+    return { status: error.status, body: { field: error.field, detail: error.message, ...error.extra } };
+  }
 };
 
 /**
@@ -131,11 +136,15 @@ describe.skipIf(!process.env.DATABASE_URL)('concurrency on postgres (DATABASE_UR
     await t?.close();
   });
 
-  it('16 clients race for the last 10 units of a bin: exactly 10 leave it, never more', async () => {
+  it('16 clients race for the last 10 units of a bin, each move alone: exactly 10 leave it, never more', async () => {
     // Bins of their own, apart from the three the hammer test uses.
     const source = w.binsA[7]!;
     const targets = [...w.binsA.slice(8, 16), ...w.binsB.slice(8, 16)];
     expect(new Set(targets).size).toBe(16);
+    // A database handle per client, so each has a batcher of its own and every move goes alone through
+    // wms_move, as from 16 processes: the clients race each other inside PostgreSQL.
+    const passThrough: KyselyPlugin = { transformQuery: (a) => a.node, transformResult: async (a) => a.result };
+    const lone = targets.map(() => serviceMover(database.db.withPlugin(passThrough), source));
     let refusals = 0;
     sqlErrors.clear();
     const before = new Map<string, number>();
@@ -145,7 +154,7 @@ describe.skipIf(!process.env.DATABASE_URL)('concurrency on postgres (DATABASE_UR
       expect(gain.statusCode, gain.body).toBe(200);
       expect(await stockOf(t.db, source, 'SKU-1')).toBe(10);
 
-      const race = await raceForTheLastUnits(httpMover(caller, source), targets, round);
+      const race = await raceForTheLastUnits((target, qty) => lone[targets.indexOf(target)]!(target, qty), targets, round);
       expect(race.unexpected).toEqual([]);
       expect(race.moved.reduce((a, b) => a + b, 0)).toBe(10);
       expect(await stockOf(t.db, source, 'SKU-1')).toBe(0);
@@ -163,6 +172,52 @@ describe.skipIf(!process.env.DATABASE_URL)('concurrency on postgres (DATABASE_UR
     const check = await checkLedger(t.db);
     expect(check.ok).toBe(true);
   });
+
+  it('16 clients of two server processes race for the last 10 units, batched: exactly 10 leave, never more',
+    async () => {
+      // Two database handles, two batchers: like two API processes, each grouping its own clients' moves,
+      // so batches of both race for the same balance row in PostgreSQL.
+      // Each racing move goes with a companion move of SKU-2 between two target bins, so that batches of
+      // several moves form (a lone move would go through wms_move).
+      const source = w.binsA[6]!;
+      const targets = [...w.binsA.slice(8, 16), ...w.binsB.slice(8, 16)];
+      for (const bin of targets) {
+        const res = await stockPost(t, { bin, sku: 'SKU-2', owner: 'OWN2', qty: 1000, reason: 'companions' });
+        expect(res.statusCode, res.body).toBe(200);
+      }
+      const dbs = [t.db, database.db];
+      const movers = dbs.map((db): Mover => async (target, qty) => {
+        const companion = moveStock(db, SYSTEM_ACTOR,
+          { fromBin: target, toBin: targets[targets.indexOf(target) ^ 1]!, sku: 'SKU-2', qty: 1 });
+        const [result] = await Promise.all([serviceMover(db, source)(target, qty), companion]);
+        return result;
+      });
+      let refusals = 0;
+      sqlErrors.clear();
+      for (let round = 0; round < 6; round++) {
+        const before = await Promise.all(targets.map((b) => stockOf(t.db, b, 'SKU-1')));
+        const gain = await stockPost(t, { bin: source, sku: 'SKU-1', owner: 'OWN2', qty: 10, reason: 'last ten' });
+        expect(gain.statusCode, gain.body).toBe(200);
+        const race = await raceForTheLastUnits((target, qty) => movers[targets.indexOf(target) % 2]!(target, qty),
+          targets, round);
+        expect(race.unexpected).toEqual([]);
+        expect(race.moved.reduce((a, b) => a + b, 0)).toBe(10);
+        expect(await stockOf(t.db, source, 'SKU-1')).toBe(0);
+        const after = await Promise.all(targets.map((b) => stockOf(t.db, b, 'SKU-1')));
+        expect(after.map((q, i) => q - before[i]!)).toEqual(race.moved);
+        refusals += race.refusals;
+      }
+      expect(refusals).toBeGreaterThan(0);
+      // Batches of several moves formed in both processes.
+      for (const db of dbs) {
+        const { batches, batchedMoves, failed, lastFailure } = moveBatcher(db).stats;
+        expect(failed, lastFailure).toBe(0);
+        expect(batches).toBeGreaterThan(5);
+        expect(batchedMoves / batches).toBeGreaterThan(2);
+      }
+      expect([...sqlErrors.keys()].filter((code) => code !== 'WM409')).toEqual([]);
+      expect((await checkLedger(t.db)).ok).toBe(true);
+    });
 
   it(`${CLIENTS} clients moving both ways, losing and gaining on the same bins: no deadlock, nothing lost`,
     async () => {
@@ -276,20 +331,6 @@ describe.skipIf(!process.env.DATABASE_URL)('concurrency on postgres (DATABASE_UR
 
 });
 
-/**
- * Straight through the service layer: on PGlite's single connection, concurrent calls interleave
- * query by query (every caller reads the bin before any of them posts), which is the race.
- */
-const serviceMover = (t: TestApp, source: string): Mover => async (target, qty) => {
-  try {
-    const posted = await moveStock(t.db, SYSTEM_ACTOR, { fromBin: source, toBin: target, sku: 'SKU-1', qty });
-    return { moved: posted.legs.find((l) => l.bin === target)!.delta };
-  } catch (error) {
-    if (!(error instanceof DomainError)) return { status: 500, body: { detail: String(error) } };
-    return { status: error.status, body: { field: error.field, detail: error.message, ...error.extra } };
-  }
-};
-
 /** Gain through the harness app. */
 function stockPost(t: TestApp, payload: object) {
   return t.app.inject({ method: 'POST', url: '/api/inventory/adjustments', payload, headers: bearer(t.adminToken) });
@@ -314,7 +355,7 @@ describe('the race for the last units on pglite (one connection, interleaved cal
       expect(gain.statusCode, gain.body).toBe(200);
       const ledgerBefore = (await checkLedger(t.db)).ledgerRows;
 
-      const race = await raceForTheLastUnits(serviceMover(t, source), targets, round);
+      const race = await raceForTheLastUnits(serviceMover(t.db, source), targets, round);
       expect(race.unexpected).toEqual([]);
       expect(race.moved.reduce((a, b) => a + b, 0)).toBe(10);
       expect(await stockOf(t.db, source, 'SKU-1')).toBe(0);
@@ -325,8 +366,9 @@ describe('the race for the last units on pglite (one connection, interleaved cal
       expect((await checkLedger(t.db)).ledgerRows - ledgerBefore).toBe(2 * successes);
       refusals += race.refusals;
     }
-    // All callers read the bin before any posts, so most refusals come from the SQL guard (a stale read
-    // passed the service's pre-check); every refusal must still be a clean 409.
+    // Moves out of one bin go one at a time through the batcher, and a refused one is re-checked by the
+    // ordinary path, whose calls interleave query by query on PGlite's one connection (a stale read there
+    // meets the SQL guard); every refusal must still be a clean 409.
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from stock_balances where qty < 0`
       .execute(t.db);
     expect(rows[0]!.n).toBe(0);

@@ -107,6 +107,10 @@ describe.each(backends)('live AGV fleet on $name', (backend) => {
         return Boolean(a);
       }, 30_000, 5);
       const state = live.fleet.state().find((s) => s.id === busy)!;
+      // The kernel hands out a task before the claim is written: pausing stops the kernel, not the claim already on
+      // its way to the database. Wait for it, so the API below reads the task as the AGV's.
+      await waitFor('the claim written', async () => ['assigned', 'in_progress'].includes((await w.t.db.selectFrom('tasks')
+        .select('status').where('id', '=', Number(state.taskId)).executeTakeFirstOrThrow()).status));
       const task = await w.t.db.selectFrom('tasks as t').innerJoin('bins as sb', 'sb.id', 't.source_bin_id')
         .innerJoin('bins as tb', 'tb.id', 't.target_bin_id').innerJoin('skus as s', 's.id', 't.sku_id')
         .select(['t.id', 't.type', 't.status', 'sb.code as source', 'tb.code as target', 's.code as sku'])

@@ -4,7 +4,24 @@ import type { Actor } from '../auth/actor.ts';
 import type { MoveInput } from './operations.ts';
 import { callStockFunction, movementHeader, type IdempotencyInput, type PostedMovement } from './post-movement.ts';
 
-type FastResult = PostedMovement & { lotNo: string | null; ownerCode: string };
+/** What wms_move (and, per move, wms_move_batch) answers: the movement plus the codes of the moved stock. */
+export type FastResult = PostedMovement & { lotNo: string | null; ownerCode: string };
+
+/** The fields wms_move and wms_move_batch take for one move. */
+export function fastMovePayload(actor: Actor, input: MoveInput, idem: IdempotencyInput = {}) {
+  return {
+    ...movementHeader(actor, { type: 'move', warehouseId: 0, docRef: input.docRef, reason: input.reason }, idem),
+    fromBin: input.fromBin, toBin: input.toBin, sku: input.sku, lot: input.lot ?? null, owner: input.owner ?? null,
+    status: input.status ?? null, qty: input.qty ?? null,
+    scope: actor.scope ? { w: [...actor.scope.warehouses], z: [...actor.scope.zones] } : null,
+  };
+}
+
+/** The posted move with the codes people read on each leg (from, then to). */
+export function withLegCodes({ lotNo, ownerCode, ...posted }: FastResult, input: MoveInput): PostedMovement {
+  const codes = (bin: string) => ({ bin, sku: input.sku, lot: lotNo, owner: ownerCode });
+  return { ...posted, legs: posted.legs.map((leg, i) => ({ ...leg, ...codes(i === 0 ? input.fromBin : input.toBin) })) };
+}
 
 /**
  * A move in one round trip (SQL function wms_move) when nothing about it needs explaining; undefined
@@ -12,17 +29,8 @@ type FastResult = PostedMovement & { lotNo: string | null; ownerCode: string };
  */
 export async function tryFastMove(db: Kysely<DB>, actor: Actor, input: MoveInput, idem: IdempotencyInput = {}):
   Promise<PostedMovement | undefined> {
-  const payload = {
-    ...movementHeader(actor, { type: 'move', warehouseId: 0, docRef: input.docRef, reason: input.reason }, idem),
-    fromBin: input.fromBin, toBin: input.toBin, sku: input.sku, lot: input.lot ?? null, owner: input.owner ?? null,
-    status: input.status ?? null, qty: input.qty ?? null,
-    scope: actor.scope ? { w: [...actor.scope.warehouses], z: [...actor.scope.zones] } : null,
-  };
   const labels = [`${input.sku} in ${input.fromBin}`, `${input.sku} in ${input.toBin}`];
-  const result = await callStockFunction<FastResult | null>(db, 'wms_move', payload, labels, ['fromBin', 'toBin']);
-  if (!result) return undefined;
-  const { lotNo, ownerCode, ...posted } = result;
-  const codes = (bin: string) => ({ bin, sku: input.sku, lot: lotNo, owner: ownerCode });
-  posted.legs = posted.legs.map((leg, i) => ({ ...leg, ...codes(i === 0 ? input.fromBin : input.toBin) }));
-  return posted;
+  const result = await callStockFunction<FastResult | null>(db, 'wms_move', fastMovePayload(actor, input, idem),
+    labels, ['fromBin', 'toBin']);
+  return result ? withLegCodes(result, input) : undefined;
 }

@@ -8,6 +8,7 @@ import {
 } from './stock-context.ts';
 import { assertLotUsable, ensureLot, todayUtc } from '../masterdata/lots.ts';
 import { tryFastMove } from './fast-move.ts';
+import { batchable, moveBatcher } from './move-batch.ts';
 
 /** Which stock of a SKU in a bin: each part may be left out when the bin holds only one candidate. */
 export interface StockSelector {
@@ -90,7 +91,11 @@ function requireQty(qty: number | undefined, available: number, what: string): n
 export async function moveStock(db: Kysely<DB>, actor: Actor, input: MoveInput, idem?: IdempotencyInput):
   Promise<PostedMovement> {
   if (input.fromBin === input.toBin) throw badInput('toBin', 'must differ from fromBin');
-  const fast = await tryFastMove(db, actor, input, idem);
+  // A plain move goes in one round trip, grouped with concurrent ones (group commit; alone inside a
+  // caller's transaction). Anything else takes the full path below, which explains every refusal.
+  const fast = batchable(db, input)
+    ? await moveBatcher(db).move(actor, input, idem)
+    : await tryFastMove(db, actor, input, idem);
   if (fast) return fast;
   const ctx = await loadStockContext(db, {
     binCodes: [input.fromBin, input.toBin], sku: input.sku, lot: input.lot, owner: input.owner,
