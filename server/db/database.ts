@@ -58,6 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     parsers: { [INT8]: parseInt8, [DATE]: parseDate },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(lite) });
+  embedded.add(db);
   return {
     db,
     backend: 'pglite',
@@ -68,6 +69,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
   };
 }
+
+const embedded = new WeakSet<Kysely<DB>>();
+
+/**
+ * Whether a handle opened by openDatabase is the embedded PGlite: one connection, one statement at a time,
+ * so work that would go to the server side by side goes in one piece instead.
+ */
+export const isEmbedded = (db: Kysely<DB>) => embedded.has(db);
 
 /** Server version string, for /api/health. */
 export async function serverVersion(db: Kysely<DB>): Promise<string> {

@@ -2,6 +2,7 @@ import { sql, type KyselyPlugin } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, type Actor } from '../domain/auth/actor.ts';
 import { DomainError } from '../domain/errors.ts';
+import { isEmbedded } from '../db/database.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
 import { moveBatcher } from '../domain/inventory/move-batch.ts';
 import { moveStock, type MoveInput } from '../domain/inventory/operations.ts';
@@ -102,6 +103,28 @@ describe.each(backends)('batched moves on $name', (backend) => {
     expect({ ...toF, binId: 0, bin: '' }).toEqual({ ...toG, binId: 0, bin: '' });
   });
 
+  it('many waiting moves go in two lanes side by side on a server, in one on the embedded PGlite', async () => {
+    expect(isEmbedded(world.t.db)).toBe(backend.name === 'pglite');
+    expect(moveBatcher(world.t.db).maxInFlight).toBe(backend.name === 'pglite' ? 1 : 2);
+    const from = world.w.binsA.slice(8, 14);
+    const to = world.w.binsB.slice(8, 14);
+    for (const bin of from) await gain(bin, 'SKU-1', 10);
+    const rowsBefore = await ledgerRows();
+    for (const lanes of [2, 1]) {
+      const { db, seen } = counting();
+      moveBatcher(db, { maxInFlight: lanes });
+      const moves = from.map((fromBin, i) => (lanes === 2 ? { fromBin, toBin: to[i]!, sku: 'SKU-1', qty: 2 }
+        : { fromBin: to[i]!, toBin: fromBin, sku: 'SKU-1', qty: 1 }));
+      const results = await settle(db, SYSTEM_ACTOR, moves);
+      expect(results.every((r) => 'posted' in r), JSON.stringify(results)).toBe(true);
+      // Six waiting moves and two free lanes: two statements of three; one lane: one statement of six.
+      expect(seen.statements).toBe(lanes);
+      expect(moveBatcher(db).stats).toMatchObject({ batches: lanes, batchedMoves: 6, alone: 0, failed: 0 });
+    }
+    expect(await ledgerRows()).toBe(rowsBefore + 24);
+    expect((await checkLedger(world.t.db)).ok).toBe(true);
+  });
+
   it('moves on the same bin and SKU wait for the next batch (each alone here), and all of them happen', async () => {
     const [, , , , , , , h] = world.w.binsA;
     const targets = world.w.binsB.slice(4, 8);
@@ -186,13 +209,13 @@ describe.each(backends)('batched moves on $name', (backend) => {
     const rowsBefore = await ledgerRows();
     const move = (ord: number, fromBin: string, toBin: string) => ({ ord, fromBin, toBin, sku: 'SKU-1', qty: 1,
       userId: 0, scope: null });
-    const { rows } = await sql<{ r: { ord: number }[] }>`select wms_move_batch(${JSON.stringify([
+    const { rows } = await sql<{ r: unknown[][] }>`select wms_move_batch(${JSON.stringify([
       move(1, a0!, a1!), move(2, a1!, a2!)])}::jsonb) as r`.execute(world.t.db);
     expect(rows[0]!.r).toEqual([]);
     expect(await ledgerRows()).toBe(rowsBefore);
-    const { rows: one } = await sql<{ r: { ord: number }[] }>`select wms_move_batch(${JSON.stringify([
+    const { rows: one } = await sql<{ r: unknown[][] }>`select wms_move_batch(${JSON.stringify([
       move(7, a0!, a2!)])}::jsonb) as r`.execute(world.t.db);
-    expect(one[0]!.r.map((r) => r.ord)).toEqual([7]);
+    expect(one[0]!.r.map((r) => r[0])).toEqual([7]); // each row starts with the move's ord
     expect(await ledgerRows()).toBe(rowsBefore + 2);
     expect((await checkLedger(world.t.db)).ok).toBe(true);
   });

