@@ -166,6 +166,34 @@ describe.each(backends)('batched moves on $name', (backend) => {
     await world.t.db.updateTable('bins').set({ blocked: false }).where('code', '=', b3!).execute();
   });
 
+  it('refuses a move with no such stock, or too little, from what the batch read: same words, no second read',
+    async () => {
+      const [a14, a15] = world.w.binsA.slice(14, 16);
+      const [b14, b15] = world.w.binsB.slice(14, 16);
+      await gain(a14!, 'SKU-1', 5);
+      await gain(a15!, 'SKU-1', 3);
+      const moves: MoveInput[] = [
+        { fromBin: a15!, toBin: b15!, sku: 'SKU-1', qty: 1 },                  // fine
+        { fromBin: a14!, toBin: b14!, sku: 'SKU-1', qty: 6 },                  // too little
+        { fromBin: a14!, toBin: b15!, sku: 'SKU-2', qty: 1 },                  // no SKU-2 there
+        { fromBin: b14!, toBin: a15!, sku: 'SKU-2', qty: 1, status: 'hold' },  // none on hold either
+      ];
+      const rowsBefore = await ledgerRows();
+      const { db, seen } = counting();
+      const batched = await settle(db, SYSTEM_ACTOR, moves);
+      expect(seen.statements).toBe(1); // the batch, and no context read for the refusals
+      expect(batched[0]).toHaveProperty('posted');
+      expect(await ledgerRows()).toBe(rowsBefore + 2);
+      // The full path (inside a transaction nothing is batched) says the same about each.
+      const full = await Promise.all(moves.slice(1).map((m) => world.t.db.transaction().execute((trx) =>
+        moveStock(trx, SYSTEM_ACTOR, m)).then(() => expect.fail('moved'), (e: DomainError) =>
+        ({ status: e.status, field: e.field, message: e.message }))));
+      expect(batched.slice(1)).toEqual(full);
+      expect(full.map((r) => [r.status, r.field])).toEqual([[409, 'qty'], [409, 'sku'], [409, 'sku']]);
+      expect(full[0]!.message).toMatch(/6 requested, 5 available/);
+      expect(full[2]!.message).toMatch(/holds no SKU-2 \(hold\)/);
+    });
+
   it('moves with Idempotency-Keys batch too; a replay answers from the key, and a key in flight twice moves once',
     async () => {
       const [a0] = world.w.binsA;
@@ -209,13 +237,14 @@ describe.each(backends)('batched moves on $name', (backend) => {
     const rowsBefore = await ledgerRows();
     const move = (ord: number, fromBin: string, toBin: string) => ({ ord, fromBin, toBin, sku: 'SKU-1', qty: 1,
       userId: 0, scope: null });
-    const { rows } = await sql<{ r: unknown[][] }>`select wms_move_batch(${JSON.stringify([
+    type Answer = { made: unknown[][]; unmet: unknown[][] };
+    const { rows } = await sql<{ r: Answer }>`select wms_move_batch(${JSON.stringify([
       move(1, a0!, a1!), move(2, a1!, a2!)])}::jsonb) as r`.execute(world.t.db);
-    expect(rows[0]!.r).toEqual([]);
+    expect(rows[0]!.r.made).toEqual([]);
     expect(await ledgerRows()).toBe(rowsBefore);
-    const { rows: one } = await sql<{ r: unknown[][] }>`select wms_move_batch(${JSON.stringify([
+    const { rows: one } = await sql<{ r: Answer }>`select wms_move_batch(${JSON.stringify([
       move(7, a0!, a2!)])}::jsonb) as r`.execute(world.t.db);
-    expect(one[0]!.r.map((r) => r[0])).toEqual([7]); // each row starts with the move's ord
+    expect(one[0]!.r.made.map((r) => r[0])).toEqual([7]); // each row starts with the move's ord
     expect(await ledgerRows()).toBe(rowsBefore + 2);
     expect((await checkLedger(world.t.db)).ok).toBe(true);
   });

@@ -14,7 +14,9 @@ import { sql, type Kysely } from 'kysely';
  * legs and its outbox event. A move it cannot do plainly (unknown code, out of scope, several matching
  * balances, not enough stock, a balance another move of the batch touches ...) is simply left out of
  * the result and nothing is written for it: the service then takes its ordinary path for that move,
- * which owns every refusal and its wording. As in wms_move, the rules that say "no" live in TypeScript.
+ * which owns every refusal and its wording. As in wms_move, the rules that say "no" live in TypeScript;
+ * for the commonest refusals (no such stock in the bin, too little of it) the answer carries the facts
+ * the ordinary path would read, so the service can word the refusal without a second round trip.
  *
  * Two moves of one batch never touch the same (bin, SKU): such a move is left out (an UPDATE can change a
  * row once per statement, and an upsert cannot change a row another part of the statement changed).
@@ -24,8 +26,9 @@ import { sql, type Kysely } from 'kysely';
  * p = [{ ord, fromBin, toBin, sku, lot?, owner?, status?, qty?, userId, device?, docRef?, reason?,
  *        scope: null | { w: [warehouse ids], z: [zone ids] }, idemKey?, requestHash? }, ...]
  * A move with an Idempotency-Key records its result under the key, as wms_post_movement does.
- * Returns one row [ord, movementId, seq, at, fromBinId, toBinId, skuId, lotId, ownerId, status, qty, fromBefore,
- * fromAfter, fromReserved, toBefore, toAfter, toReserved, lotNo, ownerCode] for each move it made.
+ * Returns { made: [[ord, movementId, seq, at, fromBinId, toBinId, skuId, lotId, ownerId, status, qty, fromBefore,
+ * fromAfter, fromReserved, toBefore, toAfter, toReserved, lotNo, ownerCode], ...], unmet: [[ord, balances,
+ * available], ...] }: the moves it made, and the facts behind the plainest refusals (no stock, too little).
  */
 export const moveBatchFunction = `
 create or replace function wms_move_batch(p jsonb) returns json
@@ -61,10 +64,11 @@ begin
              (m.scope->'w' @> to_jsonb(f.warehouse_id) or m.scope->'z' @> to_jsonb(f.zone_id))
          and (m.scope->'w' @> to_jsonb(t.warehouse_id) or m.scope->'z' @> to_jsonb(t.zone_id))))
   ),
-  c as (
+  -- The balances each move could mean (qty > 0, as wms_stock_context reads them): how many, and the first.
+  c0 as (
     select r.*, b.id as bal_id, b.lot_id, b.owner_id, b.status as st, b.first_receipt_at as received,
-           coalesce(r.qty, b.available) as q
-      from r cross join lateral (
+           coalesce(b.n, 0) as n, b.available, coalesce(r.qty, b.available) as q
+      from r left join lateral (
         select sb.id, sb.lot_id, sb.owner_id, sb.status, sb.qty - sb.reserved as available, sb.first_receipt_at,
                count(*) over () as n
           from stock_balances sb
@@ -72,8 +76,10 @@ begin
            and (r.want_lot is null or sb.lot_id = r.want_lot)
            and (r.want_owner is null or sb.owner_id = r.want_owner)
            and (r.status is null or sb.status = r.status)
-         limit 1) b
-     where b.n = 1 and coalesce(r.qty, b.available) between 1 and b.available
+         limit 1) b on true
+  ),
+  c as (
+    select * from c0 where n = 1 and q between 1 and available
   ),
   ok as (
     select c.* from c
@@ -168,12 +174,17 @@ begin
     insert into idempotency_keys (user_id, key, request_hash, status_code, response)
     select coalesce("userId", 0), "idemKey", "requestHash", 200, answer from a
   )
-  -- The caller's answer as one compact row per move (see BatchRow in move-batch.ts): plain json is built as
-  -- text, where a jsonb object per move cost a tenth of the statement.
-  select coalesce(json_agg(json_build_array(j.ord, j.mid, j.oseq, now(), j.from_id, j.to_id, j.sku_id, j.lot_id,
+  -- The caller's answer: one compact row per move made (see BatchRow in move-batch.ts; plain json is built as
+  -- text, where a jsonb object per move cost a tenth of the statement), and for each move that found no
+  -- balance, or one without enough unreserved stock, what it found: [ord, balances, available]. The service
+  -- words that refusal itself, without reading again.
+  select json_build_object(
+    'made', coalesce(json_agg(json_build_array(j.ord, j.mid, j.oseq, now(), j.from_id, j.to_id, j.sku_id, j.lot_id,
            j.owner_id, j.st, j.q, j.from_before, j.from_after, j.from_reserved, j.to_before, j.to_after,
            j.to_reserved, (select lot_no from lots where id = j.lot_id),
-           (select code from owners where id = j.owner_id))), '[]'::json)
+           (select code from owners where id = j.owner_id))), '[]'::json),
+    'unmet', (select coalesce(json_agg(json_build_array(c0.ord, c0.n, c0.available)), '[]'::json) from c0
+               where c0.n = 0 or (c0.n = 1 and c0.q not between 1 and c0.available)))
     into v_result
     from j;
   return v_result;

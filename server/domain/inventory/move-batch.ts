@@ -14,7 +14,7 @@ interface Pending {
   /** `bin sku` of both ends, and the Idempotency-Key: two moves of one batch, or of two batches in flight,
    * never share one. */
   pairs: string[];
-  resolve: (posted: PostedMovement | undefined) => void;
+  resolve: (outcome: BatchOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -76,8 +76,11 @@ export class MoveBatcher {
     this.minGroupWhenBusy = options.minGroupWhenBusy ?? 3;
   }
 
-  /** The posted move, or undefined when the caller must take the ordinary path. */
-  move(actor: Actor, input: MoveInput, idem: IdempotencyInput = {}): Promise<PostedMovement | undefined> {
+  /**
+   * The posted move; or, for a move the batch found no such stock for, or too little, what it found; or
+   * undefined when the caller must take the ordinary path.
+   */
+  move(actor: Actor, input: MoveInput, idem: IdempotencyInput = {}): Promise<BatchOutcome> {
     return new Promise((resolve, reject) => {
       const pairs = [`${input.fromBin}\u0000${input.sku}`, `${input.toBin}\u0000${input.sku}`];
       if (idem.key) pairs.push(`\u0001${actor.userId}\u0000${idem.key}`);
@@ -151,23 +154,34 @@ export class MoveBatcher {
     this.stats.batches++;
     this.stats.batchedMoves += batch.length;
     const payload = batch.map(({ ord, actor, input, idem }) => Object.assign(fastMovePayload(actor, input, idem), { ord }));
-    let made: BatchRow[] = [];
+    let answer: BatchAnswer = { made: [], unmet: [] };
     try {
-      const { rows } = await sql<{ r: BatchRow[] }>`select wms_move_batch(${JSON.stringify(payload)}::jsonb) as r`
+      const { rows } = await sql<{ r: BatchAnswer }>`select wms_move_batch(${JSON.stringify(payload)}::jsonb) as r`
         .execute(this.db);
-      made = rows[0]!.r;
+      answer = rows[0]!.r;
     } catch (error) {
       // Nothing of this batch was written: every move takes the ordinary path, which retries and explains.
       this.stats.failed++;
       this.stats.lastFailure = String((error as Error).message ?? error);
     }
-    const byOrd = new Map(made.map((row) => [row[0], row]));
+    const made = new Map(answer.made.map((row) => [row[0], row]));
+    const unmet = new Map(answer.unmet.map(([ord, balances, available]) => [ord, { balances, available }]));
     for (const item of batch) {
-      const row = byOrd.get(item.ord);
-      item.resolve(row ? withLegCodes(fromBatchRow(row), item.input) : undefined);
+      const row = made.get(item.ord);
+      const found = unmet.get(item.ord);
+      item.resolve(row ? withLegCodes(fromBatchRow(row), item.input) : found ? { unmet: found } : undefined);
     }
   }
 }
+
+/**
+ * What the batch says about one move: made, or left out with the stock it found (`balances` matching
+ * balances with stock, and the unreserved quantity of the one when there is one), or undefined.
+ */
+export type BatchOutcome = PostedMovement | { unmet: UnmetStock } | undefined;
+export interface UnmetStock { balances: number; available: number | null }
+
+interface BatchAnswer { made: BatchRow[]; unmet: [ord: number, balances: number, available: number | null][] }
 
 /** One move wms_move_batch made, as it answers it (one compact JSON array per move). */
 type BatchRow = [ord: number, movementId: number, seq: number, at: string, fromBinId: number, toBinId: number,

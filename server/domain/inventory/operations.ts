@@ -53,6 +53,11 @@ const label = (bin: BinRef, sku: string) => `${sku} in ${bin.code}`;
 const codes = (bin: BinRef, sku: string, row: StockRow) =>
   ({ bin: bin.code, sku, lot: row.lot_no, owner: row.owner_code });
 
+function noSuchStock(binCode: string, sel: StockSelector) {
+  const what = [sel.lot && `lot ${sel.lot}`, sel.owner && `owner ${sel.owner}`, sel.status].filter(Boolean).join(', ');
+  return conflict(`bin ${binCode} holds no ${sel.sku}${what ? ` (${what})` : ''}`, 'sku', { available: 0 });
+}
+
 /** Choose the one balance the selector means, or say clearly why there is none or several. */
 export function selectStock(ctx: StockContext, sel: StockSelector, bin: BinRef): StockRow {
   if (sel.lot !== undefined && !ctx.lot) throw notFound('lot', `SKU ${sel.sku} has no lot ${sel.lot}`);
@@ -62,11 +67,7 @@ export function selectStock(ctx: StockContext, sel: StockSelector, bin: BinRef):
     (sel.lot === undefined || row.lot_id === ctx.lot!.id) &&
     (sel.owner === undefined || row.owner_id === ctx.owner!.id) &&
     (sel.status === undefined || row.status === sel.status));
-  if (matches.length === 0) {
-    const what = [sel.lot && `lot ${sel.lot}`, sel.owner && `owner ${sel.owner}`, sel.status]
-      .filter(Boolean).join(', ');
-    throw conflict(`bin ${bin.code} holds no ${sel.sku}${what ? ` (${what})` : ''}`, 'sku', { available: 0 });
-  }
+  if (matches.length === 0) throw noSuchStock(bin.code, sel);
   if (matches.length > 1) {
     const field = sel.lot === undefined && new Set(matches.map((m) => m.lot_id)).size > 1 ? 'lot'
       : sel.owner === undefined && new Set(matches.map((m) => m.owner_id)).size > 1 ? 'owner' : 'status';
@@ -96,7 +97,14 @@ export async function moveStock(db: Kysely<DB>, actor: Actor, input: MoveInput, 
   const fast = batchable(db, input)
     ? await moveBatcher(db).move(actor, input, idem)
     : await tryFastMove(db, actor, input, idem);
-  if (fast) return fast;
+  if (fast && 'unmet' in fast) {
+    // The batch found no such stock, or too little: the same refusal the full path gives, without reading again.
+    const { balances, available } = fast.unmet;
+    if (balances === 0) throw noSuchStock(input.fromBin, input);
+    requireQty(input.qty, available ?? 0, `${input.sku} in ${input.fromBin}`);
+  } else if (fast) {
+    return fast;
+  }
   const ctx = await loadStockContext(db, {
     binCodes: [input.fromBin, input.toBin], sku: input.sku, lot: input.lot, owner: input.owner,
     stockBin: input.fromBin,
