@@ -68,7 +68,7 @@ for (const i of LEDGER_IDX) EXPERIMENTS[`nn_no_${i}`] = { sql: [NO_NOTIFY, `drop
 // Group commit (0012): what the batch statement's parts cost.
 /** Not a proposal: the batch without its movement, ledger legs, outbox event and key record (balances only). */
 EXPERIMENTS.batch_no_audit = { breaksLedger: true, sql: [rewriteFn('wms_move_batch(jsonb)',
-  [/\),\s+mv as \(.*?\n  \)\n  select coalesce/s, ')\n  select coalesce'])] };
+  [/\),\s+mv as \(.*?\n  \)\n  -- The caller's answer/s, ")\n  -- The caller's answer"])] };
 /** Bins and owners are never deleted: their foreign keys on stock_balances guard nothing a writer could break. */
 EXPERIMENTS.no_bin_owner_fks = { sql: [
   'alter table stock_balances drop constraint stock_balances_bin_id_fkey, drop constraint stock_balances_owner_id_fkey'] };

@@ -192,7 +192,8 @@ export async function readEvents(db: Kysely<DB>, after: number, upTo: number, li
     .where('pos', '>', after).where('pos', '<=', upTo);
   if (warehouseId !== undefined) q = q.where('warehouse_id', '=', warehouseId);
   const rows = await q.orderBy('pos').limit(limit).execute();
-  return rows.map((r) => toEvent({ ...r, pos: r.pos!, payload: r.payload as Record<string, unknown> }));
+  return rows.map((r) => toEvent({ pos: r.pos!, seq: r.seq, type: r.type, warehouse_id: r.warehouse_id, at: r.at,
+    payload: r.payload as Record<string, unknown> }));
 }
 
 function toEvent(r: { pos: number | string; seq: number | string; type: string; warehouse_id: number | null;

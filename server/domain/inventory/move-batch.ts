@@ -45,7 +45,8 @@ export interface MoveBatcherOptions {
  *
  * Each move is still its own movement with its own ledger legs and outbox event; moves of one batch just
  * commit together. A move the batch could not make plainly comes back undefined (nothing was written for
- * it) and the caller takes its ordinary path, which explains the refusal. If the batch statement fails as
+ * it) and the caller takes its ordinary path, which explains the refusal; one that found no such stock, or
+ * too little, comes back with what the batch found, so the caller can refuse it without reading again. If the batch statement fails as
  * a whole (a deadlock with another writer, say), every move in it comes back undefined the same way.
  *
  * Moves that share a bin and SKU with a move already in the forming batch or in a batch in flight wait for
@@ -153,7 +154,8 @@ export class MoveBatcher {
     }
     this.stats.batches++;
     this.stats.batchedMoves += batch.length;
-    const payload = batch.map(({ ord, actor, input, idem }) => Object.assign(fastMovePayload(actor, input, idem), { ord }));
+    const payload = batch.map(({ ord, actor, input, idem }) =>
+      Object.assign(fastMovePayload(actor, input, idem), { ord }));
     let answer: BatchAnswer = { made: [], unmet: [] };
     try {
       const { rows } = await sql<{ r: BatchAnswer }>`select wms_move_batch(${JSON.stringify(payload)}::jsonb) as r`

@@ -73,7 +73,7 @@ export async function postMovement(
   request: MovementRequest,
   idempotency: IdempotencyInput = {},
 ): Promise<PostedMovement> {
-  const payload = { ...movementHeader(actor, request, idempotency), legs: request.legs };
+  const payload = Object.assign(movementHeader(actor, request, idempotency), { legs: request.legs });
   const posted = await callStockFunction<PostedMovement>(db, 'wms_post_movement', payload, request.labels,
     request.fields);
   if (request.legCodes) posted.legs = posted.legs.map((leg, i) => ({ ...leg, ...request.legCodes![i] }));
