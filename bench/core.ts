@@ -9,6 +9,7 @@
  * Options: --seconds N (measured window, default 20), --warmup N (default 3), --workers N (default 8),
  * --pglite-seconds N (default half of --seconds, at least 5), --skus N (300), --stocked-bins N (3000),
  * --seed N, --in-flight N (statements of grouped moves at the database at once, default 2),
+ * --pglite-in-flight N (the same on PGlite, default 1),
  * --min-group N (moves a second statement needs while one is in flight, default 3; 1 = any), --no-pglite,
  * --diagnose (where the time goes: 1 worker, per-query split, server-side function time, EXPLAIN of the
  * context read, round-trip floors, the SQL function driven by pgbench),
@@ -38,6 +39,8 @@ const opt = {
   warmup: numberArg(argv, 'warmup', 3),
   workers: Math.round(numberArg(argv, 'workers', 8)),
   inFlight: Math.round(numberArg(argv, 'in-flight', 2)),
+  /** Statements at once on PGlite; absent = the embedded default (one lane). */
+  pgliteInFlight: argv.includes('--pglite-in-flight') ? Math.round(numberArg(argv, 'pglite-in-flight', 1)) : undefined,
   minGroup: Math.round(numberArg(argv, 'min-group', 3)),
   skus: Math.round(numberArg(argv, 'skus', 300)),
   stockedBins: Math.round(numberArg(argv, 'stocked-bins', 3000)),
@@ -231,6 +234,7 @@ async function main() {
       const liteDb = await openDatabase({});
       open.push(liteDb);
       await migrateToLatest(liteDb.db);
+      if (opt.pgliteInFlight !== undefined) moveBatcher(liteDb.db, { maxInFlight: opt.pgliteInFlight });
       const liteFx = await setupFixture(liteDb.db, { skus: opt.skus, stockedBins: opt.stockedBins,
         qtyPerBin: opt.qtyPerBin, random: rng(opt.seed), log: say });
       checkAborted();
@@ -259,6 +263,7 @@ async function main() {
       date: startedAt.toISOString(),
       machine: { ...machine, postgres: pgVersion, busyBeforeStart: background.machineBusy },
       params: { seconds: opt.seconds, warmupSeconds: opt.warmup, workers: opt.workers, inFlight: opt.inFlight,
+        pgliteInFlight: opt.pgliteInFlight ?? 1,
         minGroup: opt.minGroup, pgliteSeconds,
         bins: fx.binCodes.length, stockedBins: fx.stock.length, skus: fx.skus, qtyPerBin: opt.qtyPerBin,
         moveQty: '1..5', seed: opt.seed, pgbenchScale: opt.pgbenchScale, pgbenchThreads: opt.pgbenchThreads },
