@@ -139,14 +139,13 @@ begin
                  'reserved', j.from_reserved),
                jsonb_build_object('binId', j.to_id, 'skuId', j.sku_id, 'lotId', j.lot_id, 'ownerId', j.owner_id,
                  'status', j.st, 'delta', j.q, 'qtyBefore', j.to_before, 'qtyAfter', j.to_after,
-                 'reserved', j.to_reserved))) as payload,
-           j.lot_id, j.owner_id
+                 'reserved', j.to_reserved))) as payload
       from j
   ),
   -- What wms_post_movement would store under an Idempotency-Key (only keyed moves pay for building it).
   a as (
-    select e."userId", e."idemKey", e."requestHash", e.payload - 'docRef' - 'userId' || jsonb_build_object('seq', e.oseq)
-             as answer
+    select e."userId", e."idemKey", e."requestHash",
+           e.payload - 'docRef' - 'userId' || jsonb_build_object('seq', e.oseq) as answer
       from e where e."idemKey" is not null
   ),
   mv as (
