@@ -69,6 +69,9 @@ for (const i of LEDGER_IDX) EXPERIMENTS[`nn_no_${i}`] = { sql: [NO_NOTIFY, `drop
 /** Not a proposal: the batch without its movement, ledger legs, outbox event and key record (balances only). */
 EXPERIMENTS.batch_no_audit = { breaksLedger: true, sql: [rewriteFn('wms_move_batch(jsonb)',
   [/\),\s+mv as \(.*?\n  \)\n  -- The caller's answer/s, ")\n  -- The caller's answer"])] };
+/** The ledger keyed by (movement, id): the movement index doubles as the primary key, one index less per leg. */
+EXPERIMENTS.ledger_pk_by_movement = { sql: ['alter table ledger_entries drop constraint ledger_entries_pkey',
+  'alter table ledger_entries add primary key (movement_id, id)', 'drop index ledger_movement'] };
 /** Bins and owners are never deleted: their foreign keys on stock_balances guard nothing a writer could break. */
 EXPERIMENTS.no_bin_owner_fks = { sql: [
   'alter table stock_balances drop constraint stock_balances_bin_id_fkey, drop constraint stock_balances_owner_id_fkey'] };
