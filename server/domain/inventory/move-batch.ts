@@ -41,7 +41,7 @@ export interface MoveBatcherOptions {
  * statement: a statement runs on one core, so two lanes of moves keep both cores of a small server busy
  * while the other lane commits or travels. Without the split, lanes that come back together merge for good
  * into one convoy that leaves a core idle (bench:core, 8 workers: one convoy of ~7 ran at 52 % CPU and
- * 0.79x pgbench; two lanes of ~4, with the leaner answers below, at 83 % and 1.14–1.24x; docs/benchmarks.md).
+ * 0.79x pgbench; two lanes of ~4, with the leaner answers below, at 81–83 % and 1.04–1.24x; docs/benchmarks.md).
  *
  * Each move is still its own movement with its own ledger legs and outbox event; moves of one batch just
  * commit together. A move the batch could not make plainly comes back undefined (nothing was written for
