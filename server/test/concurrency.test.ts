@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from '../domain/auth/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
 import { moveBatcher } from '../domain/inventory/move-batch.ts';
-import { moveStock } from '../domain/inventory/operations.ts';
+import { adjustStock, moveStock } from '../domain/inventory/operations.ts';
 import { buildApp, type App } from '../http/app.ts';
 import { seedSmallWorld, type SmallWorld } from './fixtures.ts';
 import { ADMIN_PASSWORD, bearer, startTestApp, type TestApp } from './harness.ts';
@@ -135,6 +135,38 @@ describe.skipIf(!process.env.DATABASE_URL)('concurrency on postgres (DATABASE_UR
     await database?.close().catch(() => {});
     await t?.close();
   });
+
+  it('a SKU is not deleted while a first movement of it commits: the delete waits, then refuses; nothing is lost',
+    async () => {
+      const admin = bearer(t.adminToken);
+      const created = await t.app.inject({ method: 'POST', url: '/api/skus', headers: admin, payload: {
+        code: 'RACE-SKU', name: 'Raced item', lengthM: 0.1, widthM: 0.1, heightM: 0.1, weightKg: 0.2 } });
+      expect(created.statusCode, created.body).toBe(201);
+      // A gain of the new SKU, held open in a transaction on another connection.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      let gained!: () => void;
+      const inside = new Promise<void>((r) => { gained = r; });
+      const holder = database.db.transaction().execute(async (trx) => {
+        await adjustStock(trx, SYSTEM_ACTOR, { bin: w.binsB[15]!, sku: 'RACE-SKU', owner: 'OWN1', qty: 5,
+          reason: 'race' });
+        gained();
+        await gate;
+      });
+      await inside;
+      let settled = false;
+      const deleting = t.app.inject({ method: 'DELETE', url: '/api/skus/RACE-SKU', headers: admin })
+        .then((res) => { settled = true; return res; });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false); // it waits for the movement
+      release();
+      await holder;
+      const res = await deleting;
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ field: 'code', detail: expect.stringContaining('stock history') });
+      expect(await stockOf(t.db, w.binsB[15]!, 'RACE-SKU')).toBe(5);
+      expect((await checkLedger(t.db)).ok).toBe(true);
+    });
 
   it('16 clients race for the last 10 units of a bin, each move alone: exactly 10 leave it, never more', async () => {
     // Bins of their own, apart from the three the hammer test uses.

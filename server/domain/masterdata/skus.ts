@@ -122,10 +122,14 @@ export async function updateSku(db: Kysely<DB>, code: string, patch: Partial<Sku
 
 export async function deleteSku(db: Kysely<DB>, code: string) {
   const sku = await getSku(db, code);
-  const used = await db.selectFrom('ledger_entries').select('id').where('sku_id', '=', sku.id).limit(1)
-    .executeTakeFirst();
-  if (used) throw conflict(`SKU ${code} has stock history and cannot be deleted`, 'code');
   await inTransaction(db, async (trx) => {
+    // Lock the SKU before looking for its history: a movement that creates a balance of it holds a key-share
+    // lock on this row until it commits, so the check below sees every movement committed before the delete,
+    // and one that comes after finds the SKU gone. Checked outside, a movement in between lost its stock here.
+    await trx.selectFrom('skus').select('id').where('id', '=', sku.id).forUpdate().execute();
+    const used = await trx.selectFrom('ledger_entries').select('id').where('sku_id', '=', sku.id).limit(1)
+      .executeTakeFirst();
+    if (used) throw conflict(`SKU ${code} has stock history and cannot be deleted`, 'code');
     await trx.deleteFrom('stock_balances').where('sku_id', '=', sku.id).execute();
     await trx.deleteFrom('lots').where('sku_id', '=', sku.id).execute();
     await trx.deleteFrom('skus').where('id', '=', sku.id).execute();
