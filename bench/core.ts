@@ -40,7 +40,8 @@ const opt = {
   workers: Math.round(numberArg(argv, 'workers', 8)),
   inFlight: Math.round(numberArg(argv, 'in-flight', 2)),
   /** Statements at once on PGlite; absent = the embedded default (one lane). */
-  pgliteInFlight: argv.includes('--pglite-in-flight') ? Math.round(numberArg(argv, 'pglite-in-flight', 1)) : undefined,
+  pgliteInFlight: argv.includes('--pglite-in-flight') ? Math.round(numberArg(argv, 'pglite-in-flight', 1))
+    : undefined,
   minGroup: Math.round(numberArg(argv, 'min-group', 3)),
   skus: Math.round(numberArg(argv, 'skus', 300)),
   stockedBins: Math.round(numberArg(argv, 'stocked-bins', 3000)),

@@ -174,7 +174,7 @@ begin
     select coalesce("userId", 0), "idemKey", "requestHash", 200, answer from a
   )
   -- The caller's answer: one compact row per move made (see BatchRow in move-batch.ts; plain json is built as
-  -- text, where a jsonb object per move cost a tenth of the statement), and for each move that found no
+  -- text, where a jsonb object per move is packed and unpacked at every step), and for each move that found no
   -- balance, or one without enough unreserved stock, what it found: [ord, balances, available]. The service
   -- words that refusal itself, without reading again.
   select json_build_object(

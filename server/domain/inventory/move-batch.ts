@@ -46,8 +46,9 @@ export interface MoveBatcherOptions {
  * Each move is still its own movement with its own ledger legs and outbox event; moves of one batch just
  * commit together. A move the batch could not make plainly comes back undefined (nothing was written for
  * it) and the caller takes its ordinary path, which explains the refusal; one that found no such stock, or
- * too little, comes back with what the batch found, so the caller can refuse it without reading again. If the batch statement fails as
- * a whole (a deadlock with another writer, say), every move in it comes back undefined the same way.
+ * too little, comes back with what the batch found, so the caller can refuse it without reading again. If
+ * the batch statement fails as a whole (a deadlock with another writer, say), every move in it comes back
+ * undefined the same way.
  *
  * Moves that share a bin and SKU with a move already in the forming batch or in a batch in flight wait for
  * the next batch: a statement can change a row only once, and a batch that needs a row another batch of
@@ -208,8 +209,11 @@ const batchers = new WeakMap<Kysely<DB>, MoveBatcher>();
 /** The batcher of a database handle (one per Kysely instance, created on first use with `options`). */
 export function moveBatcher(db: Kysely<DB>, options?: MoveBatcherOptions): MoveBatcher {
   let batcher = batchers.get(db);
-  // The embedded PGlite runs one statement at a time: a second lane would only queue behind the first.
-  if (!batcher) batchers.set(db, (batcher = new MoveBatcher(db, options ?? (isEmbedded(db) ? { maxInFlight: 1 } : {}))));
+  if (!batcher) {
+    // The embedded PGlite runs one statement at a time: a second lane would only queue behind the first.
+    batcher = new MoveBatcher(db, options ?? (isEmbedded(db) ? { maxInFlight: 1 } : {}));
+    batchers.set(db, batcher);
+  }
   return batcher;
 }
 

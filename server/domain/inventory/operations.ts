@@ -4,7 +4,7 @@ import { assertMayActIn, type Actor } from '../auth/actor.ts';
 import { badInput, conflict, notFound, unprocessable } from '../errors.ts';
 import { postMovement, type IdempotencyInput, type PostedMovement } from './post-movement.ts';
 import {
-  loadStockContext, requireBin, requireSku, type BinRef, type StockContext, type StockRow,
+  loadStockContext, requireBin, requireSku, stockLabel, type BinRef, type StockContext, type StockRow,
 } from './stock-context.ts';
 import { assertLotUsable, ensureLot, todayUtc } from '../masterdata/lots.ts';
 import { tryFastMove } from './fast-move.ts';
@@ -49,7 +49,7 @@ export interface StatusChangeInput extends Omit<StockSelector, 'status'>, Paperw
   qty?: number;
 }
 
-const label = (bin: BinRef, sku: string) => `${sku} in ${bin.code}`;
+const label = (bin: BinRef, sku: string) => stockLabel(sku, bin.code);
 const codes = (bin: BinRef, sku: string, row: StockRow) =>
   ({ bin: bin.code, sku, lot: row.lot_no, owner: row.owner_code });
 
@@ -101,7 +101,7 @@ export async function moveStock(db: Kysely<DB>, actor: Actor, input: MoveInput, 
     // The batch found no such stock, or too little: the same refusal the full path gives, without reading again.
     const { balances, available } = fast.unmet;
     if (balances === 0) throw noSuchStock(input.fromBin, input);
-    requireQty(input.qty, available ?? 0, `${input.sku} in ${input.fromBin}`);
+    requireQty(input.qty, available ?? 0, stockLabel(input.sku, input.fromBin));
   } else if (fast) {
     return fast;
   }

@@ -76,7 +76,8 @@ export async function postMovement(
   const payload = Object.assign(movementHeader(actor, request, idempotency), { legs: request.legs });
   const posted = await callStockFunction<PostedMovement>(db, 'wms_post_movement', payload, request.labels,
     request.fields);
-  if (request.legCodes) posted.legs = posted.legs.map((leg, i) => ({ ...leg, ...request.legCodes![i] }));
+  // Object.assign, not a double spread (~4 µs per leg on Node 20; see fastMovePayload).
+  if (request.legCodes) posted.legs = posted.legs.map((leg, i) => Object.assign({}, leg, request.legCodes![i]));
   return posted;
 }
 

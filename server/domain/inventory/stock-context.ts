@@ -52,6 +52,9 @@ export async function loadStockContext(db: Kysely<DB>, q: StockContextQuery): Pr
   };
 }
 
+/** How refusals and movement errors name some stock: "SKU-1 in WH1-A01-R01-L1-B01". */
+export const stockLabel = (sku: string, binCode: string) => `${sku} in ${binCode}`;
+
 export function requireBin(ctx: StockContext, code: string, field: string): BinRef {
   const bin = ctx.bins.get(code);
   if (!bin) throw notFound(field, `no bin with code ${code}`);
