@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { logFormatFrom, type LogFormat } from './http/logging.ts';
 
 export interface AppConfig {
   port: number;
@@ -10,6 +11,8 @@ export interface AppConfig {
   jwtSecret?: string;
   tokenTtl: string;
   logLevel: string;
+  /** pretty at a terminal, JSON lines otherwise (LOG_FORMAT overrides). */
+  logFormat: LogFormat;
   /** Several server processes share live rooms through Redis when set. */
   redisUrl?: string;
   /** How long published events stay replayable for reconnecting clients, ms. */
@@ -33,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     jwtSecret: env.JWT_SECRET || undefined,
     tokenTtl: env.WETMS_TOKEN_TTL ?? '12h',
     logLevel: env.LOG_LEVEL ?? 'info',
+    logFormat: logFormatFrom(env, process.stdout.isTTY === true),
     redisUrl: env.REDIS_URL || undefined,
     replayWindowMs: Number(env.WETMS_REPLAY_MINUTES ?? 15) * 60_000,
   };

@@ -8,6 +8,7 @@ import { seedDemoIfEmpty } from './demo/seed.ts';
 import { buildApp } from './http/app.ts';
 import { startLive } from './stream/live.ts';
 import { buildTwinIfMissing } from './twin-build.ts';
+import { readyBanner } from './ready-banner.ts';
 
 const config = loadConfig();
 const started = Date.now();
@@ -31,7 +32,7 @@ if (config.demo) {
   }
 }
 
-const app = await buildApp({ database, jwtSecret, tokenTtl: config.tokenTtl, logger: { level: config.logLevel } });
+const app = await buildApp({ database, jwtSecret, tokenTtl: config.tokenTtl, logging: { level: config.logLevel, format: config.logFormat } });
 const demoWarehouses = config.demo ? await database.db.selectFrom('warehouses').select('code')
   .where('code', 'in', ['WH1', 'WH2']).execute() : [];
 const live = await startLive(app, database, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl,
@@ -51,4 +52,5 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
 await app.listen({ port: config.port, host: config.host });
-console.log(`WETMS ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${config.port}/api/docs`);
+console.log(readyBanner({ seconds: (Date.now() - started) / 1000, port: config.port, host: config.host,
+  demoLogin: config.demo ? `manager / ${process.env.WETMS_DEMO_PASSWORD ? '$WETMS_DEMO_PASSWORD' : 'demo1234'}` : undefined }));

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { APP_VERSION } from '../version.ts';
 import { audit } from './audit.ts';
+import { fastifyLogOptions, logRequestsAtDebug, type LogSettings } from './logging.ts';
 import { auth, type RegisteredRoute } from './auth.ts';
 import { idempotency } from './idempotency.ts';
 import { sendProblem, toProblem } from './problem.ts';
@@ -33,7 +34,8 @@ export interface AppOptions {
   database: Database;
   jwtSecret: string;
   tokenTtl?: string;
-  logger?: boolean | { level: string };
+  /** Off when left out (tests); `npm start` passes LOG_LEVEL and LOG_FORMAT. */
+  logging?: LogSettings;
   /** Login attempts per minute per client address. */
   loginRateLimit?: number;
   /** Where the built control room app is (default twin/dist); tests serve a build of their own. */
@@ -44,11 +46,12 @@ export type App = FastifyInstance & { registeredRoutes: RegisteredRoute[] };
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logging ? fastifyLogOptions(options.logging) : { logger: false }),
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  if (options.logging?.format === 'pretty') logRequestsAtDebug(app);
   const routes: RegisteredRoute[] = [];
   const db = options.database.db;
 
