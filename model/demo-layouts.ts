@@ -2,11 +2,13 @@
 // cross aisle runs along y = 6.5, so zone links and dock edges stay short and never cut racks.
 import type { BinSpec, LayoutSpec } from './layout-spec.ts';
 
-const PALLET: BinSpec = { width: 0.9, depth: 1.1, height: 1.5, maxWeightKg: 1000, maxUnits: 1 };
+// Pallet locations count pallets (maxPallets), shelves count base units (maxUnits); staging lanes and QC
+// totes hold mixed loads, limited by volume and weight only.
+const PALLET: BinSpec = { width: 0.9, depth: 1.1, height: 1.5, maxWeightKg: 1000, maxPallets: 1 };
 const SHELF: BinSpec = { width: 0.5, depth: 0.6, height: 0.4, maxWeightKg: 50, maxUnits: 200 };
-const BULK_PALLET: BinSpec = { width: 1.2, depth: 1.2, height: 1.8, maxWeightKg: 1500, maxUnits: 2 };
-const FLOOR_LANE: BinSpec = { width: 1.2, depth: 1.2, height: 2.0, maxWeightKg: 2000, maxUnits: 1 };
-const QC_TOTE: BinSpec = { width: 0.6, depth: 0.8, height: 0.5, maxWeightKg: 100, maxUnits: 50 };
+const BULK_PALLET: BinSpec = { width: 1.2, depth: 1.2, height: 1.8, maxWeightKg: 1500, maxPallets: 2 };
+const FLOOR_LANE: BinSpec = { width: 1.2, depth: 1.2, height: 2.0, maxWeightKg: 2000 };
+const QC_TOTE: BinSpec = { width: 0.6, depth: 0.8, height: 0.5, maxWeightKg: 100 };
 
 /** Rack blocks start here; the 3 m front cross aisle sits between them and the docks. */
 const FRONT_Y = 8;

@@ -46,7 +46,8 @@ export const BinSpecSchema = Type.Object(
     depth: PositiveMetres('Bin depth perpendicular to the aisle, metres', 10),
     height: PositiveMetres('Bin clear height, metres', 10),
     maxWeightKg: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, description: 'Maximum load per bin, kg' }),
-    maxUnits: Type.Optional(Count('Maximum number of units per bin (unlimited if omitted)', 1_000_000)),
+    maxUnits: Type.Optional(Count('Maximum base units (items) per bin (unlimited if omitted)', 1_000_000)),
+    maxPallets: Type.Optional(Count('Pallet positions per bin, for pallet racking, bulk and floor locations (none if omitted)', 100)),
   },
   { additionalProperties: false, description: 'Dimensions and capacity of every bin in the zone' },
 );

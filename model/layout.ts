@@ -69,7 +69,10 @@ export interface GeneratedBin {
   height: number;
   maxVolumeM3: number;
   maxWeightKg: number;
+  /** Base units (null = no unit limit). */
   maxUnits: number | null;
+  /** Pallet positions (null = not a pallet location). */
+  maxPallets: number | null;
   pickSeq: number;
   accessNode: string;
 }
@@ -318,6 +321,7 @@ function zoneBins(wh: string, g: ZoneGeometry, out: GeneratedBin[]): void {
               maxVolumeM3,
               maxWeightKg: bin.maxWeightKg,
               maxUnits: bin.maxUnits ?? null,
+              maxPallets: bin.maxPallets ?? null,
               pickSeq: out.length + 1,
               accessNode,
             });

@@ -34,6 +34,8 @@ export interface BinsTable {
   aisle: number | null; rack: number | null; level: number | null; slot: number | null;
   x: number; y: number; z: number; width: number; depth: number; height: number;
   max_volume_m3: number; max_weight_kg: number; max_units: number | null;
+  /** Pallet positions (null: not a pallet location); max_units counts base units. */
+  max_pallets: Generated<number | null>;
   pick_seq: number | null; access_node: string | null; blocked: Generated<boolean>; frozen: Generated<boolean>;
 }
 export interface OwnersTable {
@@ -49,6 +51,8 @@ export interface CustomersTable {
 export interface SkusTable {
   id: Id; code: string; name: string; spec: string | null; base_unit: Generated<string>;
   length_m: number; width_m: number; height_m: number; weight_kg: number;
+  /** Base units on one pallet of this SKU; null = unknown. */
+  units_per_pallet: Generated<number | null>;
   shelf_life_days: number | null; min_remaining_shelf_life_days: number | null;
   lot_tracked: Generated<boolean>; expiry_tracked: Generated<boolean>;
   abc_class: Generated<'A' | 'B' | 'C'>; temperature: Generated<Temperature>; requires_qc: Generated<boolean>;

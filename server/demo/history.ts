@@ -35,7 +35,10 @@ export interface SimBin {
   pickSeq: number | null;
   maxVolumeM3: number;
   maxWeightKg: number;
+  /** Base units. */
   maxUnits: number | null;
+  /** Pallet positions. */
+  maxPallets: number | null;
 }
 export interface SimSku extends SkuDef { id: number; ownerId: number; supplierId: number }
 export interface SimSupplier extends SupplierDef { id: number }
@@ -176,15 +179,14 @@ const STOCK_KINDS = new Set<ZoneKind>(['storage', 'pick_face', 'bulk']);
 const WEEKDAY = [0.35, 1.15, 1.1, 1.05, 1.05, 1.2, 0.6];
 
 /**
- * How much of a SKU fits in a bin, in base units: by volume (80 % fill) and weight; a pick-face
- * shelf's max_units counts base units, a pallet position's max_units counts pallets.
+ * How much of a SKU fits in a bin, in base units: by volume (80 % fill) and weight, by max_units (base
+ * units) and by max_pallets (pallet positions of palletQty units each, as masterdata/capacity.ts counts).
  */
-export function binCapacity(bin: Pick<SimBin, 'zoneKind' | 'maxVolumeM3' | 'maxWeightKg' | 'maxUnits'>,
+export function binCapacity(bin: Pick<SimBin, 'maxVolumeM3' | 'maxWeightKg' | 'maxUnits' | 'maxPallets'>,
   sku: Pick<SkuDef, 'volumeM3' | 'weightKg' | 'caseFactor' | 'palletQty'>): number {
   let cap = Math.floor(Math.min(bin.maxVolumeM3 * 0.8 / sku.volumeM3, bin.maxWeightKg / sku.weightKg));
-  if (bin.maxUnits !== null) {
-    cap = Math.min(cap, bin.zoneKind === 'pick_face' ? bin.maxUnits : bin.maxUnits * sku.palletQty);
-  }
+  if (bin.maxUnits !== null) cap = Math.min(cap, bin.maxUnits);
+  if (bin.maxPallets !== null) cap = Math.min(cap, bin.maxPallets * sku.palletQty);
   return cap >= sku.caseFactor ? cap - (cap % sku.caseFactor) : Math.max(0, cap);
 }
 

@@ -54,7 +54,8 @@ describe('demo catalog and history (no database)', () => {
         const zone = zones.get(b.zoneCode)!;
         bins.push({ id: bins.length + 1, code: b.code, warehouse: spec.code as 'WH1' | 'WH2', zoneCode: b.zoneCode,
           zoneKind: zone.kind, temperature: zone.temperature, level: b.level, pickSeq: b.pickSeq,
-          maxVolumeM3: b.maxVolumeM3, maxWeightKg: b.maxWeightKg, maxUnits: b.maxUnits });
+          maxVolumeM3: b.maxVolumeM3, maxWeightKg: b.maxWeightKg, maxUnits: b.maxUnits,
+          maxPallets: b.maxPallets });
       }
     }
     const now = Date.UTC(2026, 5, 1, 14, 30);

@@ -161,6 +161,7 @@ async function seed(trx: Transaction<DB>, ctx: SeedContext): Promise<SeedSummary
     { name: 'width_m', type: 'float8', values: simSkus.map((s) => s.widthM) },
     { name: 'height_m', type: 'float8', values: simSkus.map((s) => s.heightM) },
     { name: 'weight_kg', type: 'float8', values: simSkus.map((s) => s.weightKg) },
+    { name: 'units_per_pallet', type: 'int4', values: simSkus.map((s) => s.palletQty) },
     { name: 'shelf_life_days', type: 'int4', values: simSkus.map((s) => s.shelfLifeDays) },
     { name: 'min_remaining_shelf_life_days', type: 'int4', values: simSkus.map((s) => s.minRemainingShelfLifeDays) },
     { name: 'lot_tracked', type: 'bool', values: simSkus.map((s) => s.lotTracked) },
@@ -192,7 +193,7 @@ async function seed(trx: Transaction<DB>, ctx: SeedContext): Promise<SeedSummary
     .innerJoin('warehouses as w', 'w.id', 'b.warehouse_id')
     .select(['b.id', 'b.code', 'w.code as warehouse', 'z.code as zoneCode', 'z.kind as zoneKind', 'z.temperature',
       'b.level', 'b.pick_seq as pickSeq', 'b.max_volume_m3 as maxVolumeM3', 'b.max_weight_kg as maxWeightKg',
-      'b.max_units as maxUnits'])
+      'b.max_units as maxUnits', 'b.max_pallets as maxPallets'])
     .where('b.warehouse_id', 'in', created.map((w) => w.id)).execute();
   const sim = simulateHistory({
     rng: rng.fork(2), scale: ctx.scale, now, days: DEMO_DAYS, warehouses: whIds,

@@ -14,6 +14,8 @@ export interface SkuInput {
   widthM: number;
   heightM: number;
   weightKg: number;
+  /** Base units on one pallet, for pallet locations (bins.max_pallets); default: the PAL pack unit's factor. */
+  unitsPerPallet?: number | null;
   shelfLifeDays?: number | null;
   minRemainingShelfLifeDays?: number | null;
   lotTracked?: boolean;
@@ -66,7 +68,8 @@ export async function createSku(db: Kysely<DB>, input: SkuInput) {
     if (taken) throw conflict(`barcode ${taken.barcode} already belongs to another SKU`, 'barcodes');
   }
   const id = await inTransaction(db, async (trx) => {
-    const row = await trx.insertInto('skus').values(toRow(input) as any).returning('id').executeTakeFirstOrThrow();
+    const row = await trx.insertInto('skus').values(toRow({ ...input,
+      unitsPerPallet: input.unitsPerPallet ?? palletFactor(input.units) }) as any).returning('id').executeTakeFirstOrThrow();
     await writeUnitsAndBarcodes(trx, row.id, input);
     return row.id;
   });
@@ -77,12 +80,18 @@ function toRow(input: Partial<SkuInput>) {
   const row = {
     code: input.code, name: input.name, spec: input.spec, base_unit: input.baseUnit,
     length_m: input.lengthM, width_m: input.widthM, height_m: input.heightM, weight_kg: input.weightKg,
+    units_per_pallet: input.unitsPerPallet,
     shelf_life_days: input.shelfLifeDays, min_remaining_shelf_life_days: input.minRemainingShelfLifeDays,
     lot_tracked: input.lotTracked ?? (input.expiryTracked ? true : undefined), expiry_tracked: input.expiryTracked,
     abc_class: input.abcClass, temperature: input.temperature, requires_qc: input.requiresQc,
     allocation_strategy: input.allocationStrategy,
   };
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
+}
+
+/** A pallet pack unit's factor, if the SKU has one. */
+function palletFactor(units: SkuInput['units']): number | undefined {
+  return units?.find((u) => ['PAL', 'PLT', 'PALLET'].includes(u.unit.toUpperCase()))?.factor;
 }
 
 async function writeUnitsAndBarcodes(db: Kysely<DB>, skuId: number, input: Partial<SkuInput>) {

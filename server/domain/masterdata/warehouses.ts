@@ -42,7 +42,7 @@ export async function createWarehouseFromLayout(db: Kysely<DB>, spec: LayoutSpec
         warehouse_id: wh.id, zone_id: zoneIds.get(b.zoneCode)!, code: b.code,
         aisle: b.aisle, rack: b.rack, level: b.level, slot: b.slot, x: b.x, y: b.y, z: b.z,
         width: b.width, depth: b.depth, height: b.height, max_volume_m3: b.maxVolumeM3,
-        max_weight_kg: b.maxWeightKg, max_units: b.maxUnits, pick_seq: b.pickSeq, access_node: b.accessNode,
+        max_weight_kg: b.maxWeightKg, max_units: b.maxUnits, max_pallets: b.maxPallets, pick_seq: b.pickSeq, access_node: b.accessNode,
       }));
       await trx.insertInto('bins').values(batch).execute();
       onProgress?.(Math.min(i + BIN_BATCH, layout.bins.length), layout.bins.length);
@@ -123,8 +123,8 @@ export async function listBins(db: Kysely<DB>, warehouseId: number, filter: BinF
   await getWarehouse(db, warehouseId);
   let q = db.selectFrom('bins as b').innerJoin('zones as z', 'z.id', 'b.zone_id')
     .select(['b.id', 'b.code', 'z.code as zone', 'b.aisle', 'b.rack', 'b.level', 'b.slot', 'b.x', 'b.y', 'b.z',
-      'b.width', 'b.depth', 'b.height', 'b.max_volume_m3', 'b.max_weight_kg', 'b.max_units', 'b.pick_seq',
-      'b.blocked'])
+      'b.width', 'b.depth', 'b.height', 'b.max_volume_m3', 'b.max_weight_kg', 'b.max_units', 'b.max_pallets',
+      'b.pick_seq', 'b.blocked'])
     .where('b.warehouse_id', '=', warehouseId);
   if (filter.zone !== undefined) q = q.where('z.code', '=', filter.zone);
   if (filter.aisle !== undefined) q = q.where('b.aisle', '=', filter.aisle);
@@ -137,13 +137,16 @@ export async function getBin(db: Kysely<DB>, code: string) {
     .innerJoin('warehouses as w', 'w.id', 'b.warehouse_id')
     .select(['b.id', 'b.code', 'w.code as warehouse', 'b.warehouse_id', 'z.code as zone', 'b.zone_id', 'z.kind',
       'z.temperature', 'b.aisle', 'b.rack', 'b.level', 'b.slot', 'b.x', 'b.y', 'b.z', 'b.width', 'b.depth',
-      'b.height', 'b.max_volume_m3', 'b.max_weight_kg', 'b.max_units', 'b.pick_seq', 'b.blocked'])
+      'b.height', 'b.max_volume_m3', 'b.max_weight_kg', 'b.max_units', 'b.max_pallets', 'b.pick_seq', 'b.blocked'])
     .where('b.code', '=', code).executeTakeFirst();
   if (!bin) throw notFound('code', `no bin with code ${code}`);
   return bin;
 }
 
-export interface BinPatch { blocked?: boolean; maxWeightKg?: number; maxUnits?: number | null; pickSeq?: number }
+/** maxUnits counts base units, maxPallets pallet positions; null lifts the limit. */
+export interface BinPatch {
+  blocked?: boolean; maxWeightKg?: number; maxUnits?: number | null; maxPallets?: number | null; pickSeq?: number;
+}
 
 export async function updateBin(db: Kysely<DB>, code: string, patch: BinPatch) {
   await getBin(db, code);
@@ -151,6 +154,7 @@ export async function updateBin(db: Kysely<DB>, code: string, patch: BinPatch) {
     ...(patch.blocked !== undefined && { blocked: patch.blocked }),
     ...(patch.maxWeightKg !== undefined && { max_weight_kg: patch.maxWeightKg }),
     ...(patch.maxUnits !== undefined && { max_units: patch.maxUnits }),
+    ...(patch.maxPallets !== undefined && { max_pallets: patch.maxPallets }),
     ...(patch.pickSeq !== undefined && { pick_seq: patch.pickSeq }),
   };
   if (Object.keys(set).length > 0) await db.updateTable('bins').set(set).where('code', '=', code).execute();

@@ -4,6 +4,7 @@ import { inRetriedTransaction } from '../../db/transaction.ts';
 import { assertMayActIn, type Actor } from '../auth/actor.ts';
 import { badInput, conflict } from '../errors.ts';
 import { postMovement } from '../inventory/post-movement.ts';
+import { palletsFor, palletsSql } from '../masterdata/capacity.ts';
 import { warehouseGeometry } from '../masterdata/layout-cache.ts';
 import { lotById, requireBin, skuById } from '../masterdata/lookup.ts';
 import { assertWorkable, createTask, loadTask, progressTask } from '../tasks/tasks.ts';
@@ -27,9 +28,12 @@ export const DEFAULT_POLICY: PutawayPolicy = { mixSkus: true, mixLots: false, mi
 
 async function putawayItem(db: Kysely<DB>, stock: StockToPutAway, qty: number): Promise<PutawayItem> {
   const sku = await skuById(db, stock.skuId);
+  const pallet = await db.selectFrom('skus').select('units_per_pallet').where('id', '=', stock.skuId)
+    .executeTakeFirstOrThrow();
   return {
-    skuId: sku.id, abcClass: sku.abc_class, temperature: sku.temperature,
+    skuId: sku.id, skuCode: sku.code, abcClass: sku.abc_class, temperature: sku.temperature,
     unitVolumeM3: sku.length_m * sku.width_m * sku.height_m, unitWeightKg: sku.weight_kg,
+    unitsPerPallet: pallet.units_per_pallet ?? null,
     lotId: stock.lotId, ownerId: stock.ownerId, qty,
   };
 }
@@ -44,8 +48,8 @@ export async function loadCandidates(db: Kysely<DB>, warehouseId: number, temper
   const rows = await sql<{
     id: number; code: string; zone_code: string; zone_kind: CandidateBin['zoneKind'];
     zone_temperature: CandidateBin['zoneTemperature']; blocked: boolean; max_volume_m3: number; max_weight_kg: number;
-    max_units: number | null; pick_seq: number | null; access_node: string | null; used_volume: number;
-    used_weight: number; used_units: number; contents: { skuId: number; lotId: number | null; ownerId: number;
+    max_units: number | null; max_pallets: number | null; pick_seq: number | null; access_node: string | null;
+    used_volume: number; used_weight: number; used_units: number; used_pallets: number; contents: { skuId: number; lotId: number | null; ownerId: number;
       qty: number }[] | null;
   }>`
     with stock as (
@@ -62,20 +66,29 @@ export async function loadCandidates(db: Kysely<DB>, warehouseId: number, temper
              sum(s.qty * k.weight_kg) as used_weight, sum(s.qty)::int8 as used_units,
              jsonb_agg(jsonb_build_object('skuId', s.sku_id, 'lotId', s.lot_id, 'ownerId', s.owner_id, 'qty', s.qty)) as contents
         from stock s join skus k on k.id = s.sku_id group by s.bin_id
+    ), pallets as (
+      -- Pallets per bin: per SKU, lot and owner (see masterdata/capacity.ts), planned putaways included.
+      select g.bin_id, sum(${palletsSql(sql.ref('g.qty'), sql.ref('k.units_per_pallet'))})::int8 as used_pallets
+        from (select bin_id, sku_id, lot_id, owner_id, sum(qty) as qty from stock
+               group by bin_id, sku_id, lot_id, owner_id) g
+        join skus k on k.id = g.sku_id group by g.bin_id
     )
     select b.id, b.code, z.code as zone_code, z.kind as zone_kind, z.temperature as zone_temperature,
            b.blocked or b.frozen as blocked,
-           b.max_volume_m3, b.max_weight_kg, b.max_units, b.pick_seq, b.access_node,
+           b.max_volume_m3, b.max_weight_kg, b.max_units, b.max_pallets, b.pick_seq, b.access_node,
+           coalesce(pl.used_pallets, 0)::int8 as used_pallets,
            coalesce(p.used_volume, 0)::float8 as used_volume, coalesce(p.used_weight, 0)::float8 as used_weight,
            coalesce(p.used_units, 0)::int8 as used_units, p.contents
       from bins b join zones z on z.id = b.zone_id left join per_bin p on p.bin_id = b.id
+      left join pallets pl on pl.bin_id = b.id
      where b.warehouse_id = ${warehouseId}
        ${onlyBinId ? sql`and b.id = ${onlyBinId}` : sql`and z.kind in ('storage','pick_face','bulk')`}
        ${temperature && !onlyBinId ? sql`and z.temperature = ${temperature}` : sql``}`.execute(db);
   return rows.rows.map((r) => ({
     id: r.id, code: r.code, zoneCode: r.zone_code, zoneKind: r.zone_kind, zoneTemperature: r.zone_temperature,
     blocked: r.blocked, maxVolumeM3: r.max_volume_m3, maxWeightKg: r.max_weight_kg, maxUnits: r.max_units,
-    usedVolumeM3: r.used_volume, usedWeightKg: r.used_weight, usedUnits: Number(r.used_units),
+    maxPallets: r.max_pallets, usedVolumeM3: r.used_volume, usedWeightKg: r.used_weight, usedUnits: Number(r.used_units),
+    usedPallets: Number(r.used_pallets),
     contents: (r.contents ?? []).filter((c) => c.qty > 0),
     travelM: geometry.fromDocks.get(r.access_node ?? '') ?? 1e6, pickSeq: r.pick_seq ?? 0,
   }));
@@ -130,8 +143,11 @@ function withoutPlanned(c: CandidateBin, task: { qty: number | null; done_qty: n
     }
     return x;
   }).filter((x) => x.qty > 0);
+  const group = (list: CandidateBin['contents']) => list.reduce((sum, x) => sum + (x.skuId === task.sku_id
+    && x.lotId === item.lotId && x.ownerId === item.ownerId ? x.qty : 0), 0);
+  const freedPallets = palletsFor(group(c.contents), item.unitsPerPallet) - palletsFor(group(contents), item.unitsPerPallet);
   return { ...c, contents, usedUnits: c.usedUnits - planned, usedVolumeM3: c.usedVolumeM3 - planned * item.unitVolumeM3,
-    usedWeightKg: c.usedWeightKg - planned * item.unitWeightKg };
+    usedWeightKg: c.usedWeightKg - planned * item.unitWeightKg, usedPallets: c.usedPallets - freedPallets };
 }
 
 export interface ConfirmPutawayInput {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Temperature, ZoneKind } from '../../db/schema.ts';
 import {
   HARD_RULES,
-  checkPutawayFit,
+  checkPutawayFit, palletsAdded,
   suggestPutaway,
   type CandidateBin,
   type HardRule,
@@ -18,7 +18,7 @@ const LOOSE: PutawayPolicy = { mixSkus: true, mixLots: true, mixOwners: true };
 function item(overrides: Partial<PutawayItem> = {}): PutawayItem {
   return {
     skuId: 1, skuCode: 'MILK-1L', abcClass: 'B', temperature: 'ambient',
-    unitVolumeM3: 0.001, unitWeightKg: 1, lotId: 10, ownerId: 100, qty: 40,
+    unitVolumeM3: 0.001, unitWeightKg: 1, unitsPerPallet: 48, lotId: 10, ownerId: 100, qty: 40,
     ...overrides,
   };
 }
@@ -28,8 +28,8 @@ function bin(overrides: Partial<CandidateBin> = {}): CandidateBin {
   const id = overrides.id ?? nextId++;
   return {
     id, code: `WH1-A01-R01-L1-B${String(id).padStart(2, '0')}`, zoneCode: 'A', zoneKind: 'storage',
-    zoneTemperature: 'ambient', blocked: false, maxVolumeM3: 1, maxWeightKg: 500, maxUnits: null,
-    usedVolumeM3: 0, usedWeightKg: 0, usedUnits: 0, contents: [], travelM: 20, pickSeq: id,
+    zoneTemperature: 'ambient', blocked: false, maxVolumeM3: 1, maxWeightKg: 500, maxUnits: null, maxPallets: null,
+    usedVolumeM3: 0, usedWeightKg: 0, usedUnits: 0, usedPallets: 0, contents: [], travelM: 20, pickSeq: id,
     ...overrides,
   };
 }
@@ -44,6 +44,8 @@ const BREAKERS: [HardRule, Partial<CandidateBin>, RegExp][] = [
   ['capacity_volume', { code: 'B-VOL', maxVolumeM3: 0.05, usedVolumeM3: 0.02 }, /^bin B-VOL has 0\.03 m³ free; 40 units need 0\.04 m³$/],
   ['capacity_weight', { code: 'B-KG', maxWeightKg: 50, usedWeightKg: 20 }, /^bin B-KG can take 30 kg more; 40 units weigh 40 kg$/],
   ['capacity_units', { code: 'B-UN', maxUnits: 50, usedUnits: 20 }, /^bin B-UN holds at most 50 units and has 20; 40 more do not fit$/],
+  ['capacity_pallets', { code: 'B-PAL', maxPallets: 1, usedPallets: 1, contents: [{ skuId: 1, lotId: 10, ownerId: 100, qty: 48 }] },
+    /^bin B-PAL has 1 pallet position \(maxPallets\) and 1 in use; 40 units of SKU MILK-1L need 1 more pallet \(48 units per pallet\)$/],
   ['mix_sku', { code: 'B-SKU', contents: [{ skuId: 2, lotId: null, ownerId: 100, qty: 5 }] }, /^bin B-SKU holds SKU #2 \(5 units\); this policy does not mix SKUs$/],
   ['mix_lot', { code: 'B-LOT', contents: [{ skuId: 1, lotId: 11, ownerId: 100, qty: 5 }] }, /^bin B-LOT holds lot #11 of SKU MILK-1L; this policy does not mix lots \(putting away lot #10\)$/],
   ['mix_owner', { code: 'B-OWN', contents: [{ skuId: 1, lotId: 10, ownerId: 200, qty: 5 }] }, /^bin B-OWN holds stock of owner #200; this policy does not mix owners$/],
@@ -81,6 +83,30 @@ describe('hard rules', () => {
     const exact = bin({ maxVolumeM3: 0.05, usedVolumeM3: 0.01, maxWeightKg: 40, maxUnits: 40 });
     expect(checkPutawayFit(item(), exact, STRICT)).toEqual({ ok: true });
     expect(checkPutawayFit(item({ qty: 1e6, unitVolumeM3: 0, unitWeightKg: 0 }), bin({ maxUnits: null }), STRICT)).toEqual({ ok: true });
+  });
+
+  it('counts pallets per SKU, lot and owner: a part pallet of the same lot is topped up first', () => {
+    // 48 per pallet; the bin has 2 positions and one pallet of 30 units of lot 10: 18 more top it up, 19 start another.
+    const half = bin({ maxPallets: 2, usedPallets: 1, contents: [{ skuId: 1, lotId: 10, ownerId: 100, qty: 30 }] });
+    expect(palletsAdded(item({ qty: 18 }), half)).toBe(0);
+    expect(palletsAdded(item({ qty: 19 }), half)).toBe(1);
+    expect(checkPutawayFit(item({ qty: 66 }), half, LOOSE)).toEqual({ ok: true });
+    expect(checkPutawayFit(item({ qty: 67 }), half, LOOSE)).toMatchObject({ ok: false, rule: 'capacity_pallets' });
+    // Another lot never shares the pallet.
+    expect(palletsAdded(item({ qty: 1, lotId: 11 }), half)).toBe(1);
+    // Units per pallet unknown: the whole quantity is one pallet.
+    expect(palletsAdded(item({ qty: 5000, unitsPerPallet: null }), bin({ maxPallets: 1 }))).toBe(1);
+    expect(checkPutawayFit(item({ qty: 5000, unitsPerPallet: null, unitVolumeM3: 0, unitWeightKg: 0 }),
+      bin({ maxPallets: 1 }), STRICT)).toEqual({ ok: true });
+  });
+
+  it('a pallet location is no unit limit: 48 units on one pallet fit a bin of 1 pallet position', () => {
+    const pallet = bin({ maxPallets: 1, maxUnits: null });
+    expect(checkPutawayFit(item({ qty: 48 }), pallet, STRICT)).toEqual({ ok: true });
+    expect(checkPutawayFit(item({ qty: 49 }), pallet, STRICT)).toMatchObject({ ok: false, rule: 'capacity_pallets',
+      message: expect.stringMatching(/need 2 more pallets/) });
+    const fit = suggestPutaway(item({ qty: 48 }), [pallet], STRICT).suggestions[0]!;
+    expect(fit.reasons.find((r) => r.rule === 'fit')!.message).toBe('fills the bin to 100 % by pallets (best fit)');
   });
 
   it('zero-quantity content rows do not count as mixing', () => {
@@ -228,6 +254,8 @@ describe('properties', () => {
     maxVolumeM3: fc.double({ min: 0, max: 2, noNaN: true }),
     maxWeightKg: fc.double({ min: 0, max: 1000, noNaN: true }),
     maxUnits: fc.option(fc.integer({ min: 0, max: 500 })),
+    maxPallets: fc.option(fc.integer({ min: 1, max: 3 })),
+    usedPallets: fc.integer({ min: 0, max: 3 }),
     usedVolumeM3: fc.double({ min: 0, max: 2, noNaN: true }),
     usedWeightKg: fc.double({ min: 0, max: 1000, noNaN: true }),
     usedUnits: fc.integer({ min: 0, max: 500 }),
@@ -241,6 +269,7 @@ describe('properties', () => {
     temperature,
     unitVolumeM3: fc.double({ min: 0, max: 0.05, noNaN: true }),
     unitWeightKg: fc.double({ min: 0, max: 20, noNaN: true }),
+    unitsPerPallet: fc.option(fc.integer({ min: 1, max: 100 })),
     lotId: fc.option(fc.integer({ min: 1, max: 3 })),
     ownerId: fc.integer({ min: 1, max: 2 }),
     qty: fc.integer({ min: 1, max: 200 }),

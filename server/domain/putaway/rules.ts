@@ -3,7 +3,8 @@
 //
 // Order of rules (each a stable identifier the API can show):
 //   hard filters, first failing one counts: blocked, zone_kind, temperature, capacity_volume,
-//     capacity_weight, capacity_units, mix_sku, mix_lot, mix_owner;
+//     capacity_weight, capacity_units (base units), capacity_pallets (pallet positions), mix_sku, mix_lot,
+//     mix_owner;
 //   then ranking, lexicographic: consolidation (bin already holds this SKU+lot+owner) > abc (bin's
 //     travel percentile inside the class's band) > fit (best fit: fullest bin after putaway) > abc
 //     again within the band (A nearest, C farthest, B mid-most first) > pick_seq > bin id.
@@ -13,6 +14,7 @@
 // leaves fewer half-empty bins; consolidation and ABC have already had their say before it.
 import type { Temperature, ZoneKind } from '../../db/schema.ts';
 import { badInput } from '../errors.ts';
+import { palletsFor } from '../masterdata/capacity.ts';
 
 export type AbcClass = 'A' | 'B' | 'C';
 
@@ -24,6 +26,8 @@ export interface PutawayItem {
   temperature: Temperature;
   unitVolumeM3: number;
   unitWeightKg: number;
+  /** Base units on one pallet of the SKU; null/absent = unknown (then one pallet per SKU, lot and owner). */
+  unitsPerPallet?: number | null;
   lotId: number | null;
   ownerId: number;
   /** Base units to put away, all into one bin. */
@@ -46,11 +50,15 @@ export interface CandidateBin {
   blocked: boolean;
   maxVolumeM3: number;
   maxWeightKg: number;
-  /** null: no unit limit. */
+  /** Base units; null: no unit limit. */
   maxUnits: number | null;
+  /** Pallet positions; null: not a pallet location (no pallet limit). */
+  maxPallets: number | null;
   usedVolumeM3: number;
   usedWeightKg: number;
   usedUnits: number;
+  /** Pallets taken, counted as in masterdata/capacity.ts (per SKU, lot and owner). */
+  usedPallets: number;
   contents: readonly BinContent[];
   /** Travel distance from the nearest dock, metres. */
   travelM: number;
@@ -67,7 +75,7 @@ export interface PutawayPolicy {
 
 export const HARD_RULES = [
   'blocked', 'zone_kind', 'temperature', 'capacity_volume', 'capacity_weight', 'capacity_units',
-  'mix_sku', 'mix_lot', 'mix_owner',
+  'capacity_pallets', 'mix_sku', 'mix_lot', 'mix_owner',
 ] as const;
 export type HardRule = (typeof HARD_RULES)[number];
 export type RankRule = 'consolidation' | 'abc' | 'fit';
@@ -85,7 +93,7 @@ export interface PutawaySuggestion {
   code: string;
   /**
    * Sortable key, higher is better: 1,000,000 × consolidation (0/1) + 1,000 × ABC (0–100, 100 = inside
-   * the class's band) + fit (0–100, % of the binding capacity used after putaway). Equal scores are
+   * the class's band) + fit (0–100, % of the binding capacity (volume, weight, units or pallets) used after putaway). Equal scores are
    * ordered by travel towards the class's end of the warehouse, then pickSeq, then bin id.
    */
   score: number;
@@ -141,6 +149,14 @@ function checkHard(item: PutawayItem, bin: CandidateBin, policy: PutawayPolicy):
   if (bin.maxUnits !== null && bin.usedUnits + item.qty > bin.maxUnits) {
     return fail('capacity_units', `${b} holds at most ${bin.maxUnits} units and has ${bin.usedUnits}; ${item.qty} more do not fit`);
   }
+  if (bin.maxPallets !== null) {
+    const added = palletsAdded(item, bin);
+    if (bin.usedPallets + added > bin.maxPallets) {
+      const per = item.unitsPerPallet ? `${item.unitsPerPallet} units per pallet` : 'units per pallet unknown: one pallet';
+      return fail('capacity_pallets', `${b} has ${plural(bin.maxPallets, 'pallet position')} (maxPallets) and `
+        + `${bin.usedPallets} in use; ${item.qty} units of ${skuName(item)} need ${plural(added, 'more pallet')} (${per})`);
+    }
+  }
   const contents = stocked(bin);
   if (!policy.mixSkus) {
     const other = contents.find((c) => c.skuId !== item.skuId);
@@ -157,6 +173,17 @@ function checkHard(item: PutawayItem, bin: CandidateBin, policy: PutawayPolicy):
     if (other) return fail('mix_owner', `${b} holds stock of owner #${other.ownerId}; this policy does not mix owners`);
   }
   return { ok: true };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Pallets the quantity adds to the bin: it tops up a pallet of the same SKU, lot and owner before starting one. */
+export function palletsAdded(item: PutawayItem, bin: CandidateBin): number {
+  let same = 0;
+  for (const c of stocked(bin)) {
+    if (c.skuId === item.skuId && c.lotId === item.lotId && c.ownerId === item.ownerId) same += c.qty;
+  }
+  return palletsFor(same + item.qty, item.unitsPerPallet) - palletsFor(same, item.unitsPerPallet);
 }
 
 function assertItem(item: PutawayItem): void {
@@ -240,7 +267,7 @@ function countBelow(sorted: readonly number[], v: number, orEqual: boolean): num
   return lo;
 }
 
-/** Best fit: share of the binding capacity (volume, weight or units) used once the quantity is in. */
+/** Best fit: share of the binding capacity (volume, weight, units or pallets) used once the quantity is in. */
 function fitNote(item: PutawayItem, bin: CandidateBin): { fit: number; note: RuleNote } {
   const ratio = (used: number, max: number) => (max > 0 ? used / max : 1);
   const shares: [string, number][] = [
@@ -248,6 +275,7 @@ function fitNote(item: PutawayItem, bin: CandidateBin): { fit: number; note: Rul
     ['weight', ratio(bin.usedWeightKg + item.qty * item.unitWeightKg, bin.maxWeightKg)],
   ];
   if (bin.maxUnits !== null) shares.push(['units', ratio(bin.usedUnits + item.qty, bin.maxUnits)]);
+  if (bin.maxPallets !== null) shares.push(['pallets', ratio(bin.usedPallets + palletsAdded(item, bin), bin.maxPallets)]);
   const [by, share] = shares.reduce((a, b) => (b[1] > a[1] ? b : a));
   const fit = Math.min(100, Math.round(share * 100));
   return { fit, note: { rule: 'fit', message: `fills the bin to ${fit} % by ${by} (best fit)` } };

@@ -17,6 +17,8 @@ const fields = {
   widthM: Metres('width'),
   heightM: Metres('height'),
   weightKg: Type.Number({ exclusiveMinimum: 0, maximum: 100000, description: 'kg per base unit' }),
+  unitsPerPallet: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 10_000_000 }), Type.Null()], {
+    description: 'base units on one pallet, what a pallet location (maxPallets) takes; default the PAL unit\'s factor' })),
   shelfLifeDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
   minRemainingShelfLifeDays: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
     description: 'receipts with less shelf life left are refused' })),

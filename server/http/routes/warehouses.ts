@@ -71,7 +71,10 @@ export async function warehouseRoutes(app: FastifyInstance, { db }: RouteDeps) {
       body: Type.Object({
         blocked: Type.Optional(Type.Boolean()),
         maxWeightKg: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-        maxUnits: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+        maxUnits: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()],
+          { description: 'most base units (items) the bin holds; null = no unit limit' })),
+        maxPallets: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()],
+          { description: 'pallet positions of the bin; null = not a pallet location' })),
         pickSeq: Type.Optional(Type.Integer({ minimum: 1 })),
       }, { additionalProperties: false }),
       response: errors(400, 404),
