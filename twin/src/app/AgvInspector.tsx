@@ -58,7 +58,7 @@ export function AgvInspector({ warehouse, agvId, index }: { warehouse: string; a
           <span className={`battery ${battery < 25 ? 'low' : battery < 50 ? 'mid' : ''}`}><span style={{ width: `${battery}%` }} /></span>
           {' '}{fmt.percent(data.battery)}
         </dd>
-        <dt>{t('inspector.agv.speed')}</dt><dd>{fmt.decimal(data.speed, 2)} m/s</dd>
+        <dt>{t('inspector.agv.speed')}</dt><dd>{t('units.metresPerSecond', { value: fmt.decimal(data.speed, 2) })}</dd>
         <dt>{t('inspector.agv.position')}</dt><dd className="mono">{fmt.decimal(data.x)}, {fmt.decimal(data.y)}</dd>
         <dt>{t('inspector.agv.route')}</dt>
         <dd>{data.route.length > 1 ? t('inspector.agv.routeLength', { metres: fmt.decimal(routeLength(data.route)) })

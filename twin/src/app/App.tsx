@@ -3,9 +3,13 @@ import { session, type SessionUser } from './api.ts';
 import { ControlRoom } from './ControlRoom.tsx';
 import { live } from './live.ts';
 import { Login } from './Login.tsx';
+import { NotFound } from './NotFound.tsx';
+import { pageFor } from './routes.ts';
+import { useLocation } from 'wouter';
 
-/** Login until there is a token in this tab's session, then the control room. */
+/** Unknown paths get the not-found page; `/` is login until there is a token in this tab's session, then the control room. */
 export function App() {
+  const [location] = useLocation();
   const [user, setUser] = useState<SessionUser | null>(() => (session.token ? session.user : null));
   const [expired, setExpired] = useState(false);
 
@@ -23,6 +27,7 @@ export function App() {
     setUser(null);
   };
 
+  if (pageFor(location) === 'notFound') return <NotFound path={location} />;
   if (!user) return <Login expired={expired} onLogin={(u) => { setExpired(false); setUser(u); }} />;
   return <ControlRoom user={user} onLogout={logout} />;
 }

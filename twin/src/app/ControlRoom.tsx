@@ -118,7 +118,7 @@ function UserMenu({ user, onLogout }: { user: SessionUser; onLogout: () => void 
         <div className="menu" role="menu">
           <div className="menu-head">
             <strong>{user.username}</strong>
-            <span className="muted">{t('user.role', { role: user.role })}</span>
+            <span className="muted">{t('user.role', { role: t(`role.${user.role}`, { defaultValue: user.role }) })}</span>
           </div>
           <div className="menu-section">
             <span className="menu-label">{t('user.language')}</span>

@@ -3,12 +3,14 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useRef, type RefObject } from 'react';
 import { PerspectiveCamera, Vector3 } from 'three';
 import type { Rect } from '../../../model/layout.ts';
-import { fitCamera, focusCamera, topDownCamera, type CameraView } from './coords.ts';
+import { contextDistance, fitCamera, focusCamera, topDownCamera, type CameraView } from './coords.ts';
 
 /** What the Scene's ref exposes. Coordinates are model metres (z up). */
 export interface SceneHandle {
   /** Fly the camera to look at a model point. */
   flyTo(x: number, y: number, z?: number, distance?: number): void;
+  /** Fly to a model point, close enough to see it yet far enough to keep `span` metres around it in view. */
+  flyToArea?(x: number, y: number, z: number, span: number): void;
   /** Back to the whole-warehouse view (3D or top-down, as toggled). */
   resetView(): void;
   setTopDown(on: boolean): void;
@@ -22,8 +24,11 @@ interface ControlsLike { target: Vector3; update(): void; minPolarAngle: number;
 
 const FLY_MS = 700;
 
-/** OrbitControls (pan, zoom, rotate), camera fit to the bounds, flyTo animation, top-down lock. */
-export function CameraRig({ bounds, topDown, handle }: { bounds: Rect; topDown: boolean;
+/** Elevation of a fly-to in 3D: high enough that the racks in front do not hide the target's aisle. */
+const FLY_ELEVATION = 0.95;
+
+/** OrbitControls (pan, zoom, rotate), camera fit to the bounds (racks up to `height` m), flyTo animation, top-down lock. */
+export function CameraRig({ bounds, height = 8, topDown, handle }: { bounds: Rect; height?: number; topDown: boolean;
   handle: RefObject<SceneHandle | null> }) {
   const camera = useThree((s) => s.camera) as PerspectiveCamera;
   const size = useThree((s) => s.size);
@@ -34,7 +39,8 @@ export function CameraRig({ bounds, topDown, handle }: { bounds: Rect; topDown: 
 
   const view = (): CameraView => {
     const aspect = size.width / Math.max(1, size.height);
-    return top.current ? topDownCamera(bounds, camera.fov, aspect) : fitCamera(bounds, camera.fov, aspect);
+    return top.current ? topDownCamera(bounds, camera.fov, aspect, height)
+      : fitCamera(bounds, camera.fov, aspect, undefined, 0.94, height);
   };
   const fly = (to: CameraView, animate = true) => {
     if (!controls) return;
@@ -53,6 +59,9 @@ export function CameraRig({ bounds, topDown, handle }: { bounds: Rect; topDown: 
 
   handle.current = {
     flyTo: (x, y, z = 0, distance = 12) => fly(focusCamera(x, y, z, distance, top.current ? Math.PI / 2 - 1e-4 : Math.PI / 4)),
+    flyToArea: (x, y, z, span) => fly(focusCamera(x, y, z,
+      contextDistance(span, camera.fov, size.width / Math.max(1, size.height)),
+      top.current ? Math.PI / 2 - 1e-4 : FLY_ELEVATION)),
     resetView: () => fly(view()),
     setTopDown: (on) => { top.current = on; lock(on); fly(view()); },
   };
@@ -63,7 +72,7 @@ export function CameraRig({ bounds, topDown, handle }: { bounds: Rect; topDown: 
     lock(top.current);
     fly(view(), false);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controls, bounds]);
+  }, [controls, bounds, height]);
 
   useEffect(() => {
     if (top.current !== topDown) handle.current?.setTopDown(topDown);

@@ -9,6 +9,7 @@ import { Agvs, type AgvFrameInput, type AgvLocator } from './Agvs.tsx';
 import { BinStore, type PatchRow } from './bins.ts';
 import { Bins } from './Bins.tsx';
 import { CameraRig, type SceneHandle } from './CameraRig.tsx';
+import { FLY_TO_SPAN } from './coords.ts';
 import type { ColourMode, ColourOptions } from './colours.ts';
 import { createDebug, publishDebug, type SceneDebug } from './debug.ts';
 import { Floor } from './Floor.tsx';
@@ -71,24 +72,26 @@ export default function Scene(props: SceneProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [snapshot]);
   const orientation = useMemo(() => orientations(layout), [layout]);
+  const rackHeight = useMemo(() => store.rackHeight(), [store]);
   const debug = useMemo(createDebug, []);
   useEffect(() => publishDebug(debug), [debug]);
   const handle = useRef<SceneHandle | null>(null);
   const agvLocator = useRef<AgvLocator | null>(null);
   useImperativeHandle(ref, () => ({
     flyTo: (...a) => handle.current?.flyTo(...a),
+    flyToArea: (...a) => handle.current?.flyToArea?.(...a),
     resetView: () => handle.current?.resetView(),
     setTopDown: (on) => handle.current?.setTopDown(on),
     flyToBin: (id) => {
       const i = store.indexOf(id);
       if (i < 0) return false;
-      handle.current?.flyTo(store.x[i]!, store.y[i]!, store.z[i]!, 10);
+      handle.current?.flyToArea?.(store.x[i]!, store.y[i]!, store.z[i]!, FLY_TO_SPAN);
       return true;
     },
     flyToAgv: (index) => {
       const at = agvLocator.current?.(index);
       if (!at) return false;
-      handle.current?.flyTo(at.x, at.y, 0, 14);
+      handle.current?.flyToArea?.(at.x, at.y, 0, FLY_TO_SPAN * 0.8);
       return true;
     },
   }), [store]);
@@ -106,7 +109,7 @@ export default function Scene(props: SceneProps) {
       <Agvs subscribeAgvFrames={props.subscribeAgvFrames} onSelectAgv={props.onSelectAgv} selected={props.selectedAgv}
         locator={agvLocator} debug={debug} />
       {props.route && props.route.length > 1 && <Route points={props.route} />}
-      <CameraRig bounds={layout.bounds} topDown={props.topDown ?? false} handle={handle} />
+      <CameraRig bounds={layout.bounds} height={rackHeight} topDown={props.topDown ?? false} handle={handle} />
       <RenderProbe debug={debug} />
     </Canvas>
   );

@@ -28,8 +28,9 @@ export function agvGroup(state: AgvFrameState): AgvColourGroup {
   }
 }
 
+/** Kept apart from each other and from the bins' fill ramp (no blues or greens: colours.test.ts checks it). */
 const GROUP_HEX: Record<AgvColourGroup, string> = {
-  idle: '#9aa5b1', moving: '#00b4d8', loaded: '#ffb703', charging: '#52b788', fault: '#ef233c',
+  idle: '#e8e8e8', moving: '#f781bf', loaded: '#d95f02', charging: '#74009e', fault: '#b2182b',
 };
 
 /** AGV legend: i18n keys (legend.agv.idle ...) and CSS colours. */

@@ -94,6 +94,13 @@ export class BinStore {
     }
   }
 
+  /** Height of the tallest rack: the top of the highest bin (metres; 1 when there are no bins). */
+  rackHeight(): number {
+    let top = 1;
+    for (let i = 0; i < this.length; i++) top = Math.max(top, this.z[i]! + this.height[i]! / 2);
+    return top;
+  }
+
   /** Decode the snapshot's Arrow IPC bytes (GET /api/warehouses/:id/snapshot, application/vnd.apache.arrow.stream). */
   static fromIPC(bytes: ArrayBuffer | Uint8Array): BinStore {
     return new BinStore(tableFromIPC(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)));

@@ -39,18 +39,25 @@ function palette(prefix: string, entries: [string, string][]): Palette {
   return { keys: entries.map(([k]) => `legend.${prefix}.${k}`), hex: entries.map(([, h]) => h), rgb };
 }
 
-/** Fill: empty is its own grey; otherwise a gradient through the stops low → full. */
-const FILL = palette('fill', [['empty', '#3a4350'], ['low', '#2c7fb8'], ['mid', '#41ab5d'], ['high', '#fdae61'],
-  ['full', '#d7191c']]);
+/*
+ * Palettes: Okabe-Ito hues and a viridis-like fill ramp, chosen so every pair within a legend (and every AGV
+ * colour against the fill ramp) stays apart by CIEDE2000, also under simulated deuteranopia and protanopia
+ * (colours.test.ts checks the margins). The empty grey is shared by every mode.
+ */
+const EMPTY_GREY = '#3a4350';
+/** Fill: empty is its own grey; otherwise a gradient through the stops low → full (viridis-like). */
+const FILL = palette('fill', [['empty', EMPTY_GREY], ['low', '#2c7fb8'], ['mid', '#1f9e89'], ['high', '#6ece58'],
+  ['full', '#fde725']]);
 export const STATUS = { normal: 0, empty: 1, qc: 2, hold: 3, damaged: 4, blocked: 5 } as const;
-const STATUS_P = palette('status', [['normal', '#4daf4a'], ['empty', '#3a4350'], ['qc', '#377eb8'],
-  ['hold', '#ff7f00'], ['damaged', '#e41a1c'], ['blocked', '#984ea3']]);
-const ABC = palette('abc', [['a', '#d7191c'], ['b', '#fdae61'], ['c', '#2c7fb8'], ['unknown', '#6b7785'],
-  ['empty', '#3a4350']]);
-const AGE = palette('age', [['d30', '#1a9850'], ['d90', '#a6d96a'], ['d180', '#fdae61'], ['older', '#d73027'],
-  ['none', '#3a4350']]);
-const EXPIRY = palette('expiry', [['expired', '#7f0000'], ['d7', '#d7301f'], ['d30', '#fc8d59'],
-  ['later', '#1a9850'], ['none', '#3a4350']]);
+const STATUS_P = palette('status', [['normal', '#009e73'], ['empty', EMPTY_GREY], ['qc', '#56b4e9'],
+  ['hold', '#e69f00'], ['damaged', '#d55e00'], ['blocked', '#cc79a7']]);
+const ABC = palette('abc', [['a', '#d55e00'], ['b', '#f0e442'], ['c', '#0072b2'], ['unknown', '#8c96a0'],
+  ['empty', EMPTY_GREY]]);
+const AGE = palette('age', [['d30', '#56b4e9'], ['d90', '#009e73'], ['d180', '#e69f00'], ['older', '#d55e00'],
+  ['none', EMPTY_GREY]]);
+/** Expiry: expired is reddish purple, < 7 days vermillion: two hues, not two reds. */
+const EXPIRY = palette('expiry', [['expired', '#cc79a7'], ['d7', '#d55e00'], ['d30', '#f0e442'],
+  ['later', '#56b4e9'], ['none', EMPTY_GREY]]);
 
 const PALETTES: Record<ColourMode, Palette> = { fill: FILL, status: STATUS_P, abc: ABC, age: AGE, expiry: EXPIRY };
 
