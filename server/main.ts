@@ -37,6 +37,7 @@ const demoWarehouses = config.demo ? await database.db.selectFrom('warehouses').
   .where('code', 'in', ['WH1', 'WH2']).execute() : [];
 const live = await startLive(app, database, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl,
   relay: { retentionMs: config.replayWindowMs },
+  alerts: {},
   fleet: { agvs: { WH1: 12, WH2: 4 } },
   activity: demoWarehouses.map((w) => ({ warehouse: w.code, ordersPerHour: w.code === 'WH1' ? 360 : 60,
     deliveriesPerHour: w.code === 'WH1' ? 30 : 6 })),

@@ -12,6 +12,7 @@ import * as notifyGate from './migrations/0010_notify_gate.ts';
 import * as agvTaskIndex from './migrations/0011_agv_task_index.ts';
 import * as moveBatch from './migrations/0012_move_batch.ts';
 import * as capacity from './migrations/0013_capacity.ts';
+import * as alerts from './migrations/0014_alerts.ts';
 
 /** Migrations are listed statically (no directory scan), so they work the same under tsx, tests and bundles. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011_agv_task_index': agvTaskIndex,
   '0012_move_batch': moveBatch,
   '0013_capacity': capacity,
+  '0014_alerts': alerts,
 };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;

@@ -191,6 +191,11 @@ export interface PickFacesTable {
   id: Id; bin_id: number; sku_id: number; min_qty: number; max_qty: number; updated_at: Generated<Date>;
 }
 
+/** An alert the monitor raised and still considers open (see migration 0014_alerts). */
+export interface AlertStatesTable {
+  warehouse_id: number; condition: string; subject: string; level: number; raised_at: Generated<Date>;
+}
+
 export interface TransfersTable {
   id: Id; code: string; from_warehouse_id: number; to_warehouse_id: number; outbound_order_id: number;
   inbound_order_id: number | null; status: Generated<'open' | 'in_transit' | 'received' | 'cancelled'>;
@@ -221,6 +226,7 @@ export interface DB {
   transfers: TransfersTable;
   stream_consumers: StreamConsumersTable;
   transfer_lines: TransferLinesTable;
+  alert_states: AlertStatesTable;
   app_settings: AppSettingsTable;
   warehouses: WarehousesTable;
   zones: ZonesTable;

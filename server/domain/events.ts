@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ALERT_SEVERITY, type AlertKind } from '../../model/protocol/alert.ts';
 import type { DB } from '../db/schema.ts';
 
 /**
@@ -14,7 +15,7 @@ export type EventType =
   | 'shipment.shipped'
   | 'alert';
 
-export type AlertKind = 'short_pick' | 'qc_hold' | 'count_variance' | 'agv_fault' | 'stock_below_min';
+export type { AlertKind, AlertSeverity } from '../../model/protocol/alert.ts';
 
 export async function appendEvent(db: Kysely<DB>, type: EventType, warehouseId: number,
   payload: Record<string, unknown>): Promise<number> {
@@ -23,7 +24,11 @@ export async function appendEvent(db: Kysely<DB>, type: EventType, warehouseId: 
   return row.seq;
 }
 
+/**
+ * An 'alert' event (payload: model/protocol/alert.ts). The severity is the kind's unless `details` names one;
+ * subjects (binId, bin, zoneId, sku, lot, taskId, agv) go in `details`.
+ */
 export function raiseAlert(db: Kysely<DB>, warehouseId: number, kind: AlertKind, message: string,
   details: Record<string, unknown> = {}) {
-  return appendEvent(db, 'alert', warehouseId, { kind, message, ...details });
+  return appendEvent(db, 'alert', warehouseId, { kind, severity: ALERT_SEVERITY[kind], message, ...details });
 }

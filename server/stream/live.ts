@@ -6,6 +6,7 @@ import { LeaderLease } from './leader.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
 import { FleetManager, type FleetManagerOptions } from '../fleet/manager.ts';
 import { DemoActivity, type ActivityOptions } from '../demo/activity.ts';
+import { createAlertMonitor, type AlertMonitor, type AlertMonitorOptions } from '../domain/alerts/index.ts';
 
 export interface LiveOptions {
   /** PostgreSQL server URL (leader election and NOTIFY); absent on PGlite, where this process is the only one. */
@@ -18,6 +19,8 @@ export interface LiveOptions {
   fleet?: FleetManagerOptions | false;
   /** Demo mode: order and delivery generators per warehouse, run by the leader. */
   activity?: ActivityOptions[];
+  /** The scheduled alert monitor (expiry, below min, overdue tasks, AGV stalls), run by the leader (default: off). */
+  alerts?: AlertMonitorOptions | false;
   log?: { info: (msg: string) => void; error: (obj: unknown, msg?: string) => void };
 }
 
@@ -25,6 +28,7 @@ export interface Live {
   relay: OutboxRelay;
   gateway: StreamGateway;
   fleet: FleetManager | null;
+  alerts: AlertMonitor | null;
   /** Whether this process runs the relay now. */
   isLeader(): boolean;
   close(): Promise<void>;
@@ -47,12 +51,16 @@ export async function startLive(app: FastifyInstance, database: Database, option
   const fleet = options.fleet === false ? null : new FleetManager(database.db, gateway, options.fleet ?? {});
   app.fleet.manager = fleet;
   const activities = (options.activity ?? []).map((a) => new DemoActivity(database.db, a));
+  const alerts = options.alerts ? createAlertMonitor(database.db, () => fleet?.fleets,
+    { ...options.alerts, onError: (e, where) => log.error({ err: e }, where) }) : null;
   const lead = () => {
     relay.start();
     void fleet?.start().catch((e) => log.error({ err: e }, 'fleet start failed'));
     for (const a of activities) a.start();
+    alerts?.start();
   };
   const unlead = () => {
+    void alerts?.stop();
     for (const a of activities) a.stop();
     fleet?.stop();
     void relay.stop();
@@ -76,10 +84,11 @@ export async function startLive(app: FastifyInstance, database: Database, option
     lead();
   }
   return {
-    relay, gateway, fleet,
+    relay, gateway, fleet, alerts,
     isLeader: () => (lease ? lease.leader : true),
     close: async () => {
       await lease?.stop();
+      await alerts?.stop();
       for (const a of activities) a.stop();
       fleet?.stop();
       app.fleet.manager = null;
