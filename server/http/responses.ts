@@ -1,0 +1,515 @@
+/**
+ * Success response schemas of the API, in camelCase (the casing hook converts rows at the boundary) and with
+ * lists in the paging envelope. They feed the OpenAPI document AND Fastify's serializer, which drops any property
+ * a schema does not list: every property a handler returns must be here (server/test/openapi.test.ts runs every
+ * operation against the demo and fails on a property the schema does not know, or one it lacks).
+ */
+import { Type, type TSchema } from 'typebox';
+import { LayoutSpecSchema } from '../../model/layout-spec.ts';
+import { CursorPage, Page } from './pagination.ts';
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Str = (description?: string) => Type.String(description ? { description } : {});
+const Int = (description?: string) => Type.Integer(description ? { description } : {});
+const Num = (description?: string) => Type.Number(description ? { description } : {});
+/** Free-form JSON (task details, event payloads): its shape depends on the kind of record. */
+const Json = Type.Unknown({ description: 'JSON object; its fields depend on the kind of record' });
+const Units = (description = 'base units') => Type.Integer({ description });
+
+/** A response schema with a description and one example answer (from the demo). */
+export const described = <T extends TSchema>(schema: T, description: string, example?: unknown): T =>
+  ({ ...schema, description, ...(example === undefined ? {} : { examples: [example] }) }) as T;
+
+// ------------------------------------------------------------------ system and users
+
+export const Health = Type.Object({
+  status: Str('ok when the database answers'),
+  version: Str('app version'),
+  database: Type.Object({
+    backend: Str('pglite (embedded) or postgres'), server: Str('PostgreSQL server version'),
+    migration: Str('applied schema migration'), latestMigration: Str('newest migration this build knows'),
+    location: Str('data folder, memory, or the server host'),
+  }),
+}, { description: 'health of the server and its database' });
+
+export const Login = Type.Object({
+  token: Str('bearer token: send as Authorization: Bearer <token>'),
+  expiresAt: Type.Optional(DateTime),
+  expiresIn: Type.Optional(Int('seconds until the token expires')),
+  user: Type.Object({ id: Int(), username: Str(), role: Str() }),
+}, { description: 'a bearer token for HTTP and the live stream' });
+
+const Scope = Type.Object({
+  warehouse: Str('warehouse code'), zone: Nullable(Str('zone code; null = the whole warehouse')),
+  warehouseId: Nullable(Int()), zoneId: Nullable(Int()),
+});
+export const User = Type.Object({
+  id: Int(), username: Str(), displayName: Str(), role: Str('admin, manager, planner, operator or viewer'),
+  active: Type.Boolean(), createdAt: DateTime, lastLoginAt: Nullable(DateTime),
+  scopes: Type.Array(Scope, { description: 'warehouses and zones the user may act in; empty = all' }),
+}, { description: 'a user with role and scopes' });
+export const UserRow = Type.Object({
+  id: Int(), username: Str(), displayName: Str(), role: Str(), active: Type.Boolean(), lastLoginAt: Nullable(DateTime),
+});
+
+// ------------------------------------------------------------------ warehouses, zones, bins
+
+export const WarehouseRow = Type.Object({
+  id: Int(), code: Str('warehouse code, used in paths'), name: Str(), timezone: Str('IANA time zone'), createdAt: DateTime,
+  bins: Int('number of bins'), zones: Int('number of zones'),
+});
+export const WarehouseCreated = Type.Object({ id: Int(), code: Str(), name: Str(), zones: Int(), bins: Int() },
+  { description: 'the new warehouse with the zones and bins generated from its layout' });
+export const Warehouse = Type.Object({
+  id: Int(), code: Str(), name: Str(), timezone: Str(), createdAt: DateTime,
+  layout: Nullable(LayoutSpecSchema),
+}, { description: 'a warehouse with the layout spec it was generated from' });
+export const ZoneRow = Type.Object({
+  id: Int(), code: Str(), name: Str(), kind: Str('storage, pick_face, bulk, staging, dock, qc or quarantine'),
+  temperature: Str('ambient, chilled or frozen'), bins: Int(),
+});
+export const Zone = Type.Object({ id: Int(), code: Str(), name: Str(), kind: Str(), temperature: Str() });
+
+const FloorPoint = Type.Object({ code: Str(), x: Num(), y: Num(), node: Nullable(Str('travel graph node')) });
+const Bounds = Type.Object({ minX: Num(), minY: Num(), maxX: Num(), maxY: Num() }, { description: 'metres' });
+const GraphNode = Type.Object({ id: Str(), kind: Str('aisle, cross, dock or charger'), x: Num(), y: Num() });
+const GraphEdge = Type.Object({ from: Str(), to: Str(), length: Num('metres') });
+export const Graph = Type.Object({
+  docks: Type.Array(FloorPoint), edges: Type.Array(GraphEdge), nodes: Type.Array(GraphNode), bounds: Bounds,
+  chargers: Type.Array(FloorPoint),
+}, { description: 'the travel graph: nodes in the aisles and cross aisles, edges with lengths in metres' });
+
+const BinFields = {
+  id: Int(), code: Str(), aisle: Nullable(Int()), rack: Nullable(Int()), level: Nullable(Int()), slot: Nullable(Int()),
+  x: Num(), y: Num(), z: Num(), width: Num('metres'), depth: Num('metres'), height: Num('metres'),
+  maxVolumeM3: Num(), maxWeightKg: Num(), maxUnits: Nullable(Int('most base units; null = no unit limit')),
+  maxPallets: Nullable(Int('pallet positions; null = not a pallet location')),
+  pickSeq: Nullable(Int('position in the pick path')), blocked: Type.Boolean(),
+};
+export const BinRow = Type.Object({ ...BinFields, zone: Nullable(Str('zone code')) });
+export const Bin = Type.Object({
+  ...BinFields, warehouse: Str(), warehouseId: Int(), zone: Nullable(Str()), zoneId: Nullable(Int()),
+  kind: Str('zone kind'), temperature: Str(),
+}, { description: 'a bin with its place, size and capacity' });
+
+export const Layout = Type.Object({
+  warehouse: Type.Object({ id: Int(), code: Str() }), bounds: Bounds,
+  zones: Type.Array(Type.Object({
+    id: Int(), code: Str(), orientation: Str('x or y: the axis the aisles run along'), firstAisle: Int(),
+    aisleCount: Int(), block: Bounds,
+  })),
+  nodes: Type.Array(GraphNode), edges: Type.Array(GraphEdge), docks: Type.Array(FloorPoint),
+  chargers: Type.Array(FloorPoint),
+}, { description: 'the static floor plan for drawing' });
+
+export const SnapshotJson = Type.Object({
+  pos: Int('stream position the rows reflect'),
+  skip: Type.Array(Type.Integer(), { description: 'outbox seqs already reflected but not yet given a position' }),
+  warehouse: Type.Object({ id: Int(), code: Str(), name: Str() }), generatedAt: DateTime,
+  flags: Type.Record(Type.String(), Type.Integer(), { description: 'bit of each flag in bins[].flags' }),
+  bins: Type.Array(Type.Object({
+    id: Int(), code: Str(), zone: Str(), zoneKind: Str(), aisle: Nullable(Int()), level: Nullable(Int()),
+    x: Num(), y: Num(), z: Num(), width: Num(), depth: Num(), height: Num(), maxUnits: Nullable(Int()),
+    units: Units(), reserved: Units(), fill: Num('by volume, 0..1'), flags: Int(), skuCount: Int(),
+    topSku: Nullable(Str('SKU with the most units')),
+    oldestReceiptAt: Nullable(Num('epoch milliseconds')), earliestExpiry: Nullable(Num('epoch milliseconds')),
+  })),
+}, { description: 'the snapshot as JSON (?format=json)' });
+
+// ------------------------------------------------------------------ master data
+
+export const SkuRow = Type.Object({
+  id: Int(), code: Str(), name: Str(), spec: Nullable(Str()), baseUnit: Str(), abcClass: Str(), temperature: Str(),
+  lotTracked: Type.Boolean(), expiryTracked: Type.Boolean(), shelfLifeDays: Nullable(Int()),
+});
+export const Sku = Type.Object({
+  id: Int(), code: Str(), name: Str(), spec: Nullable(Str()), baseUnit: Str(),
+  lengthM: Nullable(Num()), widthM: Nullable(Num()), heightM: Nullable(Num()), weightKg: Num('kg per base unit'),
+  shelfLifeDays: Nullable(Int()), minRemainingShelfLifeDays: Nullable(Int()), lotTracked: Type.Boolean(),
+  expiryTracked: Type.Boolean(), abcClass: Str(), temperature: Str(), requiresQc: Type.Boolean(), createdAt: DateTime,
+  allocationStrategy: Nullable(Str('fifo, lifo or fefo; null = FEFO when expiry-tracked, else FIFO')),
+  unitsPerPallet: Nullable(Int('base units on one pallet')),
+  units: Type.Array(Type.Object({ unit: Str(), factor: Int('base units per pack unit') })),
+  barcodes: Type.Array(Type.Object({ barcode: Str(), kind: Str('gtin, ean, upc or internal'), unit: Nullable(Str()) })),
+}, { description: 'a SKU with its pack units and barcodes' });
+export const LotRow = Type.Object({
+  id: Int(), lotNo: Str(), mfgDate: Nullable(Day), expiryDate: Nullable(Day), createdAt: DateTime,
+});
+export const LotCreated = Type.Object({ id: Int(), lotNo: Str(), expiryDate: Nullable(Day), mfgDate: Nullable(Day) },
+  { description: 'the registered lot' });
+
+export const Owner = Type.Object({
+  id: Int(), code: Str(), name: Str(), createdAt: DateTime, allocationStrategy: Nullable(Str()),
+}, { description: 'an owner (3PL client)' });
+export const Supplier = Type.Object({
+  id: Int(), code: Str(), name: Str(), requiresQc: Type.Boolean(), createdAt: DateTime,
+  overReceiptPct: Int('over-receipt tolerance, percent'),
+}, { description: 'a supplier' });
+export const Customer = Type.Object({
+  id: Int(), code: Str(), name: Str(), minRemainingShelfLifeDays: Nullable(Int()), createdAt: DateTime,
+}, { description: 'a customer' });
+export const PARTY = { owners: Owner, suppliers: Supplier, customers: Customer } as const;
+
+// ------------------------------------------------------------------ stock
+
+const Leg = Type.Object({
+  binId: Int(), bin: Str(), skuId: Int(), sku: Str(), lotId: Nullable(Int()), lot: Nullable(Str()), ownerId: Int(),
+  owner: Str(), status: Str(), delta: Int('signed base units'), qtyBefore: Units(), qtyAfter: Units(),
+  reserved: Units(),
+});
+export const Movement = Type.Object({
+  movementId: Int(), seq: Int('outbox sequence of its event'), at: DateTime, type: Str('movement type'),
+  legs: Type.Array(Leg, { description: 'one per balance it changed, with quantities before and after' }),
+}, { description: 'the movement posted, with its ledger legs' });
+
+export const StockLine = Type.Object({
+  warehouse: Str(), zone: Str(), bin: Str(), sku: Str(), skuName: Str(), lot: Nullable(Str()), expiry: Nullable(Day),
+  owner: Str(), status: Str(), qty: Units(), reserved: Units(), atp: Units('available to promise'),
+  firstReceiptAt: Nullable(DateTime),
+});
+export const Atp = Type.Object({
+  sku: Str(), name: Str(), onHand: Units(), atp: Units(), inTransit: Units(),
+  lines: Type.Array(Type.Object({
+    warehouse: Str(), owner: Str(), onHand: Units(), available: Units(), qc: Units(), hold: Units(), damaged: Units(),
+    reserved: Units(), atp: Units(),
+  })),
+  transit: Type.Array(Type.Object({ transfer: Str(), from: Str(), to: Str(), owner: Str(), qty: Units() })),
+}, { description: 'on hand by status, reserved and available-to-promise per warehouse and owner' });
+
+const LedgerRow = Type.Object({
+  id: Int(), movementId: Int(), at: DateTime, type: Str(), bin: Str(), sku: Str(), lot: Nullable(Str()), owner: Str(),
+  status: Str(), delta: Int(), before: Units(), after: Units(), counterBin: Nullable(Str('the other bin of a move')),
+  reason: Nullable(Str()), docRef: Nullable(Str()), device: Nullable(Str()), user: Nullable(Str()),
+});
+export const LotTrace = Type.Object({
+  lot: Type.Object({ sku: Str(), skuName: Str(), lotNo: Str(), mfgDate: Nullable(Day), expiryDate: Nullable(Day) }),
+  onHand: Units(), current: Type.Array(StockLine),
+  totals: Type.Record(Type.String(), Type.Integer(), { description: 'net units by movement type' }),
+  movements: Type.Array(LedgerRow),
+}, { description: 'where the lot is now and every movement of it' });
+export const BinHistory = Type.Object({
+  bin: Str(), at: DateTime,
+  contents: Type.Array(Type.Object({
+    sku: Str(), skuName: Str(), lot: Nullable(Str()), expiry: Nullable(Day), owner: Str(), status: Str(), qty: Units(),
+    firstAt: DateTime,
+  })),
+  lastMovements: Type.Array(LedgerRow),
+}, { description: 'what was in the bin at that time, rebuilt from the ledger' });
+export const DocumentTrail = Type.Object({
+  docRef: Str(),
+  movements: Type.Array(Type.Object({
+    movementId: Int(), at: DateTime, type: Str(), user: Nullable(Str()), reason: Nullable(Str()),
+    device: Nullable(Str()), legs: Type.Array(LedgerRow),
+  })),
+}, { description: 'every movement that names the document' });
+export const LedgerCheck = Type.Object({
+  ok: Type.Boolean(), keys: Int('balance keys checked'), ledgerRows: Int(), negative: Int('negative balances'),
+  mismatches: Type.Array(Type.Object({
+    binId: Int(), skuId: Int(), lotId: Nullable(Int()), ownerId: Int(), status: Str(), balance: Int(), ledger: Int(),
+  })),
+}, { description: 'the ledger invariant: ok when every balance equals the sum of its ledger rows and none is negative' });
+export const AuditRow = Type.Object({
+  id: Int(), at: DateTime, user: Nullable(Str()), action: Str(), target: Nullable(Str()), status: Int('HTTP status'),
+  details: Nullable(Json), ip: Nullable(Str()),
+});
+
+// ------------------------------------------------------------------ replenishment
+
+export const PickFace = Type.Object({ id: Int(), bin: Str(), zone: Str(), sku: Str(), min: Units(), max: Units() },
+  { description: 'the pick face with its min/max' });
+export const PickFaceRow = Type.Object({
+  id: Int(), bin: Str(), sku: Str(), min: Units(), max: Units(), qty: Units(), reserved: Units(), free: Units(),
+  allocated: Units('allocated to open orders'), belowMin: Type.Boolean(),
+  openTask: Nullable(Int('open replenish task')), blocked: Type.Boolean(), counting: Type.Boolean(),
+});
+export const ReplenishmentRun = Type.Object({
+  warehouse: Str(), faces: Int('pick faces checked'),
+  created: Type.Array(Type.Object({
+    taskId: Int(), face: Str(), sku: Str(), from: Str(), lot: Nullable(Str()), qty: Units(),
+  })),
+  skipped: Type.Array(Type.Object({ face: Str(), sku: Str(), reason: Str() })),
+  alerts: Type.Array(Type.Object({ face: Str(), sku: Str(), free: Units(), min: Units() }),
+    { description: 'faces below min with no stock to replenish from' }),
+}, { description: 'the replenish tasks created' });
+export const Replenished = Type.Object({
+  taskId: Int(), status: Str(), moved: Units(), from: Str(), to: Str(), sku: Str(), lot: Nullable(Str()),
+  movementId: Int(), seq: Int(),
+}, { description: 'the stock moved to the pick face' });
+
+// ------------------------------------------------------------------ inbound
+
+export const InboundOrder = Type.Object({
+  id: Int(), code: Str(), type: Str(), status: Str(), blind: Type.Boolean(), overReceiptPct: Int(),
+  expectedAt: Nullable(DateTime), createdAt: DateTime, closedAt: Nullable(DateTime), warehouseId: Int(),
+  warehouse: Str(), owner: Str(), supplier: Nullable(Str()), customer: Nullable(Str()), dockBin: Nullable(Str()),
+  lines: Type.Array(Type.Object({
+    id: Int(), lineNo: Int(), sku: Str(), skuName: Str(), expectedQty: Units(), receivedQty: Units(),
+    lotNo: Nullable(Str()), expiryDate: Nullable(Day),
+  })),
+  discrepancies: Type.Array(Type.Object({
+    lineId: Int(), kind: Str('short or over'), expectedQty: Units(), receivedQty: Units(), note: Nullable(Str()),
+    createdAt: DateTime,
+  })),
+}, { description: 'an inbound order (ASN) with its lines and discrepancies' });
+export const InboundRow = Type.Object({
+  id: Int(), code: Str(), type: Str(), status: Str(), warehouse: Str(), expectedAt: Nullable(DateTime),
+  createdAt: DateTime,
+});
+export const Receipt = Type.Object({
+  receiptId: Int(), movementId: Int(), seq: Int(), sku: Str(), lot: Nullable(Str()), expiry: Nullable(Day),
+  qty: Units(), status: Str('stock status it was received in'), bin: Str(),
+  line: Type.Object({ lineNo: Int(), expectedQty: Units(), receivedQty: Units() }),
+  next: Nullable(Type.Object({
+    type: Str('qc or putaway: the task that follows'), taskId: Nullable(Int()),
+    inspectionId: Type.Optional(Int()), targetBin: Type.Optional(Nullable(Str('suggested putaway bin'))),
+  })),
+}, { description: 'the receipt, and the QC inspection or putaway task that follows' });
+export const QcInspection = Type.Object({
+  id: Int(), status: Str(), result: Nullable(Str()), qty: Units(), passedQty: Nullable(Units()),
+  failedQty: Nullable(Units()), disposition: Nullable(Str()), note: Nullable(Str()), taskId: Nullable(Int()),
+  receiptId: Nullable(Int()), createdAt: DateTime, doneAt: Nullable(DateTime), sku: Str(), bin: Str(),
+  lot: Nullable(Str()),
+}, { description: 'a QC inspection' });
+export const QcResult = Type.Object({
+  inspectionId: Int(), result: Str(), passed: Units(), failed: Units(), disposition: Nullable(Str()),
+  quarantineBin: Nullable(Str()), movementId: Nullable(Int()),
+  putaway: Nullable(Type.Object({ taskId: Int(), targetBin: Nullable(Str()) },
+    { description: 'the putaway task for what passed' })),
+}, { description: 'the QC result and what happened to the stock' });
+
+// ------------------------------------------------------------------ tasks
+
+const TaskFields = {
+  id: Int(), type: Str('putaway, pick, replenish, count, move or qc'), status: Str(), priority: Int(),
+  qty: Nullable(Units()), doneQty: Units(), refType: Nullable(Str()), refId: Nullable(Int()),
+  pickListId: Nullable(Int()), seq: Nullable(Int('stop in its pick list')),
+  details: Nullable(Json), createdAt: DateTime, updatedAt: DateTime, doneAt: Nullable(DateTime), warehouseId: Int(),
+  zoneId: Nullable(Int()), warehouse: Str(), zone: Nullable(Str()), sourceBin: Nullable(Str()),
+  targetBin: Nullable(Str()), sku: Nullable(Str()), skuName: Nullable(Str()), lot: Nullable(Str()),
+  expiry: Nullable(Day), owner: Nullable(Str()), stockStatus: Nullable(Str()), assignee: Nullable(Str()),
+  assigneeAgv: Nullable(Str()),
+};
+export const Task = Type.Object(TaskFields, { description: 'a task with its bins, item and explanation' });
+const PutawayReason = Type.Object({ rule: Str(), message: Str() });
+export const PutawaySuggestions = Type.Object({
+  suggestions: Type.Array(Type.Object({
+    binId: Int(), code: Str(), score: Int(), reasons: Type.Array(PutawayReason), decidedBy: Str('rule that decided'),
+  })),
+  rejected: Type.Record(Type.String(), Type.Integer(), { description: 'bins ruled out, by rule' }),
+}, { description: 'ranked bins with the rules that chose them' });
+export const PutawayDone = Type.Object({
+  taskId: Int(), status: Str(), doneQty: Units(), bin: Str(), movementId: Int(), seq: Int(),
+}, { description: 'the confirmed putaway' });
+export const PickDone = Type.Object({
+  taskId: Int(), status: Str(), picked: Units(), short: Units(), movementId: Nullable(Int()), seq: Nullable(Int()),
+  reallocated: Nullable(Type.Object({
+    countTaskId: Nullable(Int()), allocated: Units(), backorder: Units(), pickTasks: Type.Array(Type.Integer()),
+  }, { description: 'a short pick: what was allocated elsewhere, the new pick tasks and the count of the bin' })),
+  emptyBinCountTask: Nullable(Int('count task for a bin the pick emptied')), pickList: Str('pick list status'),
+  order: Type.Object({ code: Str(), status: Str() }),
+}, { description: 'the confirmed pick' });
+
+// ------------------------------------------------------------------ outbound
+
+const OutboundLine = Type.Object({
+  id: Int(), lineNo: Int(), sku: Str(), skuName: Str(), qty: Units(), lotNo: Nullable(Str()), strategy: Nullable(Str()),
+  allocatedQty: Units(), pickedQty: Units(), shippedQty: Units(), shortQty: Units(), backorder: Units(),
+});
+export const OutboundOrder = Type.Object({
+  id: Int(), code: Str(), type: Str(), status: Str(), strategy: Nullable(Str()), carrier: Nullable(Str()),
+  cutoffAt: Nullable(DateTime), priority: Int(), createdAt: DateTime, shippedAt: Nullable(DateTime), warehouseId: Int(),
+  warehouse: Str(), owner: Str(), customer: Nullable(Str()), wave: Nullable(Str()), stagingBin: Nullable(Str()),
+  toWarehouse: Nullable(Str()), lines: Type.Array(OutboundLine),
+  allocations: Type.Array(Type.Object({
+    id: Int(), lineNo: Int(), bin: Str(), lot: Nullable(Str()), expiry: Nullable(Day), qty: Units(), pickedQty: Units(),
+    status: Str(), strategy: Nullable(Str()),
+  })),
+  cartons: Type.Array(Type.Object({ code: Str(), weightKg: Num(), contents: Json })),
+  shipment: Nullable(Type.Object({ carrier: Nullable(Str()), trackingNo: Str(), cartons: Int(), weightKg: Num(),
+    shippedAt: DateTime })),
+}, { description: 'an outbound order with lines, allocations, cartons and shipment' });
+export const OutboundRow = Type.Object({
+  id: Int(), code: Str(), type: Str(), status: Str(), warehouse: Str(), carrier: Nullable(Str()),
+  cutoffAt: Nullable(DateTime), priority: Int(), createdAt: DateTime,
+});
+export const Allocation = Type.Object({
+  orderId: Int(), code: Str(), status: Str(),
+  lines: Type.Array(Type.Object({ lineNo: Int(), sku: Str(), strategy: Str(), allocated: Units(), backorder: Units() })),
+}, { description: 'what was allocated and what stays backordered' });
+export const WaveReleased = Type.Object({
+  waveId: Int(), code: Str(), mode: Str(), orders: Int(), lines: Int(), volumeM3: Num(),
+  pickLists: Type.Array(Type.Object({
+    id: Int(), stops: Int(), distanceM: Nullable(Num('expected travel')), method: Str('routing method'), orders: Int(),
+  })),
+}, { description: 'the wave and its routed pick lists' });
+export const Wave = Type.Object({
+  id: Int(), warehouseId: Int(), code: Str(), mode: Str(), status: Str(), criteria: Json, createdBy: Nullable(Int()),
+  createdAt: DateTime,
+  pickLists: Type.Array(Type.Object({
+    id: Int(), mode: Str(), status: Str(), orders: Type.Array(Type.Integer()), distanceM: Nullable(Num()),
+    routeMethod: Nullable(Str()),
+  })),
+  orders: Type.Array(Type.Object({ id: Int(), code: Str(), status: Str() })),
+}, { description: 'a wave with its orders and pick lists' });
+export const PickList = Type.Object({
+  id: Int(), mode: Str(), status: Str(), orders: Type.Array(Type.Integer()),
+  totes: Type.Record(Type.String(), Type.Unknown(), { description: 'batch picking: tote of each order' }),
+  routeMethod: Nullable(Str()), distanceM: Nullable(Num()), startNode: Nullable(Str()), endNode: Nullable(Str()),
+  createdAt: DateTime, warehouseId: Int(), wave: Nullable(Str()),
+  stops: Type.Array(Type.Object({
+    taskId: Int(), seq: Nullable(Int()), status: Str(), bin: Str(), sku: Str(), skuName: Str(), lot: Nullable(Str()),
+    qty: Units(), doneQty: Units(), details: Nullable(Json),
+  }, { description: 'in route order' })),
+}, { description: 'a pick list: stops in route order and the expected travel distance' });
+export const Packed = Type.Object({
+  orderId: Int(), code: Str(), status: Str(), cartons: Type.Array(Type.String()), weightKg: Num(),
+}, { description: 'the packed order and its cartons' });
+export const Shipped = Type.Object({
+  orderId: Int(), code: Str(), status: Str(), carrier: Nullable(Str()), trackingNo: Str(), cartons: Int(),
+  weightKg: Num(), movementId: Nullable(Int()),
+  transfer: Type.Optional(Nullable(Type.Object({ transferId: Int(), code: Str(), inboundOrderId: Nullable(Int()) },
+    { description: 'transfer-out: the transfer and the receiving warehouse\'s inbound order' }))),
+}, { description: 'the shipment' });
+export const TransferRow = Type.Object({
+  id: Int(), code: Str(), status: Str(), from: Str(), to: Str(), shippedAt: Nullable(DateTime),
+  receivedAt: Nullable(DateTime),
+});
+export const Transfer = Type.Object({
+  id: Int(), code: Str(), status: Str(), shippedAt: Nullable(DateTime), receivedAt: Nullable(DateTime),
+  fromWarehouseId: Int(), from: Str(), to: Str(), outboundOrder: Str(), outboundOrderId: Int(),
+  inboundOrderId: Nullable(Int()),
+  lines: Type.Array(Type.Object({
+    sku: Str(), lot: Nullable(Str()), owner: Str(), qtyShipped: Units(), qtyReceived: Units(), inTransit: Units(),
+  })),
+}, { description: 'a transfer: shipped, in transit, arrived' });
+
+// ------------------------------------------------------------------ counts
+
+const CountLine = Type.Object({
+  id: Int(), bin: Str(), zone: Str(), sku: Str(), lot: Nullable(Str()), owner: Str(), stockStatus: Str(), status: Str(),
+  taskId: Nullable(Int()), countedQty: Nullable(Units()), recountQty: Nullable(Units()), finalQty: Nullable(Units()),
+  countedBy: Nullable(Str()), countedAt: Nullable(DateTime),
+  expectedQty: Type.Optional(Nullable(Units('book quantity: to managers, or once counting is over'))),
+  variance: Type.Optional(Nullable(Int('final minus expected'))),
+});
+export const Count = Type.Object({
+  id: Int(), code: Str(), kind: Str('periodic, cycle or dynamic'), status: Str(), trigger: Str(),
+  blind: Type.Boolean(), tolerancePct: Num(), freeze: Type.Boolean(), warehouseId: Int(), warehouse: Str(),
+  zone: Nullable(Str()), createdAt: DateTime, createdBy: Nullable(Str()), approvedAt: Nullable(DateTime),
+  approvedBy: Nullable(Str()), movementId: Nullable(Int()), frozenBins: Int(), tasks: Type.Array(Type.Integer()),
+  summary: Type.Object({ lines: Int(), counted: Int(), recount: Int(), withVariance: Int() }),
+  lines: Type.Array(CountLine),
+}, { description: 'a count with its lines' });
+export const CountRow = Type.Object({
+  id: Int(), code: Str(), kind: Str(), status: Str(), trigger: Str(), blind: Type.Boolean(), freeze: Type.Boolean(),
+  warehouse: Str(), zone: Nullable(Str()), createdAt: DateTime, approvedAt: Nullable(DateTime), lines: Int(),
+  counted: Int(),
+});
+export const CycleSchedule = Type.Object({
+  count: Nullable(Count),
+  due: Type.Array(Type.Object({ bin: Str(), class: Str('ABC class'), lastCounted: Nullable(DateTime),
+    dueSince: Nullable(DateTime) })),
+  message: Type.Optional(Str('why no count was created')),
+}, { description: 'the cycle count created for the bins due (count is null when none is due)' });
+export const CountScan = Type.Object({
+  taskId: Int(), countId: Int(), count: Str(), countStatus: Str(), bin: Str(),
+  lines: Type.Array(Type.Object({
+    lineId: Int(), sku: Str(), lot: Nullable(Str()), owner: Str(), stockStatus: Str(), status: Str(), counted: Units(),
+    recount: Type.Boolean(),
+  })),
+  recount: Type.Boolean(), binLeft: Int('lines of the bin still to count'), message: Str(),
+}, { description: 'the recorded count of the bin' });
+export const CountApproved = Type.Object({
+  id: Int(), code: Str(), status: Str(), movementId: Nullable(Int()), seq: Nullable(Int()), unfrozen: Int(),
+  variances: Type.Array(Type.Object({
+    lineId: Int(), bin: Str(), sku: Str(), lot: Nullable(Str()), owner: Str(), expected: Units(), counted: Units(),
+    variance: Int(),
+  })),
+}, { description: 'the approved count and the variances it posted' });
+export const CountCancelled = Type.Object({ id: Int(), code: Str(), status: Str(), unfrozen: Int() },
+  { description: 'the cancelled count' });
+const Accuracy = {
+  linesCounted: Int(), linesExact: Int(), accuracyPct: Num(), unitsExpected: Units(), unitsVariance: Units(),
+  netVariance: Int(),
+};
+export const CountAccuracy = Type.Object({
+  warehouse: Str(), zones: Type.Array(Type.Object({ zone: Str(), name: Str(), counts: Int(), ...Accuracy })),
+  total: Type.Object(Accuracy),
+}, { description: 'inventory record accuracy per zone over approved counts' });
+
+// ------------------------------------------------------------------ control room and fleet
+
+export const BinInspection = Type.Object({
+  bin: Type.Object({
+    id: Int(), code: Str(), warehouseId: Int(), zone: Str(), zoneKind: Str(), aisle: Nullable(Int()),
+    level: Nullable(Int()), blocked: Type.Boolean(), frozen: Type.Boolean(),
+    capacity: Type.Object({ units: Nullable(Int()), pallets: Nullable(Int()), volume: Nullable(Num()),
+      weight: Nullable(Num()) }),
+    fill: Type.Object({ units: Units(), pallets: Num(), reserved: Units(), volume: Num(), weight: Num(),
+      ratio: Num('by volume, 0..1') }),
+  }),
+  contents: Type.Array(Type.Object({
+    skuId: Int(), sku: Str(), skuName: Str(), lot: Nullable(Str()), lotId: Nullable(Int()), expiry: Nullable(Day),
+    owner: Str(), ownerId: Int(), status: Str(), qty: Units(), reserved: Units(), receivedAt: Nullable(DateTime),
+  })),
+  tasks: Type.Array(Type.Object({
+    id: Int(), type: Str(), status: Str(), priority: Int(), sku: Nullable(Str()), qty: Nullable(Units()),
+    sourceBin: Nullable(Str()), targetBin: Nullable(Str()), assignee: Nullable(Str()), createdAt: DateTime,
+  })),
+  movements: Type.Array(Type.Object({
+    id: Int(), type: Str(), at: DateTime, sku: Str(), lot: Nullable(Str()), qty: Int('signed for this bin'),
+    status: Str(), otherBin: Nullable(Str()), user: Nullable(Str()), document: Nullable(Str()), reason: Nullable(Str()),
+  })),
+}, { description: 'the bin inspector' });
+export const SearchResult = Type.Object({
+  query: Str(),
+  matches: Type.Array(Type.Object({
+    kind: Str('sku, lot, bin or order'), key: Str(), label: Str(),
+    bins: Type.Array(Type.Object({ id: Int(), code: Str(), qty: Units() })),
+  })),
+  binIds: Type.Array(Type.Integer(), { description: 'the union of the matches\' bins' }),
+  truncated: Type.Boolean(),
+}, { description: 'matches and the bins they are in' });
+export const Alerts = Type.Object({
+  alerts: Type.Array(Type.Object({
+    kind: Str('event'), pos: Int('stream position'), seq: Int(), type: Str('alert'), at: DateTime,
+    payload: Type.Record(Type.String(), Type.Unknown(), { description: 'kind, message and what it is about' }),
+  })),
+}, { description: 'latest alerts, newest first, as stream records' });
+export const SkuClasses = Type.Object({
+  classes: Type.Record(Type.String(), Type.String(), { description: 'SKU code -> A, B or C' }),
+}, { description: 'ABC class of every SKU with stock' });
+
+const AgvState = Type.Object({
+  id: Str(), x: Num(), y: Num(), heading: Num('radians'), speed: Num('m/s'),
+  state: Str('idle, moving, loading, unloading, charging or fault'), battery: Num('0..1'),
+  taskId: Nullable(Type.Union([Type.Integer(), Type.String()])), loaded: Type.Boolean(), node: Nullable(Str()),
+  nextNode: Nullable(Str()),
+});
+export const Fleet = Type.Object({
+  warehouseId: Int(), paused: Type.Boolean(), speedFactor: Num('simulated seconds per real second'),
+  roster: Type.Array(Type.String(), { description: 'roster index -> AGV id (the binary frames carry the index)' }),
+  rosterVersion: Int(), agvs: Type.Array(AgvState),
+  stats: Type.Object({
+    simMs: Num(), agvs: Int(), byState: Type.Record(Type.String(), Type.Integer()), tasksOpen: Int(),
+    tasksActive: Int(), tasksCompleted: Int(), tasksFailed: Int(), distanceM: Num(), meanCycleSeconds: Num(),
+    maxCycleSeconds: Num(), faults: Int(), charges: Int(), evasions: Int(),
+  }),
+  recentErrors: Type.Array(Type.String()),
+}, { description: 'the fleet: roster, states and statistics' });
+export const AgvDetail = Type.Object({
+  id: Str(), state: Str(), loaded: Type.Boolean(), battery: Num(), speed: Num(), x: Num(), y: Num(), heading: Num(),
+  task: Nullable(Type.Object({
+    id: Type.Union([Type.Integer(), Type.String()]), type: Nullable(Str()), status: Nullable(Str()), sku: Nullable(Str()),
+    sourceBin: Nullable(Str()), targetBin: Nullable(Str()),
+  })),
+  route: Type.Array(Type.Object({ x: Num(), y: Num() }), { description: 'remaining route, model coordinates' }),
+  recentTasks: Type.Array(Type.Object({
+    id: Int(), type: Str(), status: Str(), doneAt: Nullable(DateTime), sourceBin: Nullable(Str()),
+    targetBin: Nullable(Str()),
+  })),
+}, { description: 'one AGV for the inspector' });
+
+export { Page, CursorPage };
