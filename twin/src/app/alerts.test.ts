@@ -1,6 +1,9 @@
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../../model/protocol/stream.ts';
-import { AlertFeed, toAlert } from './alerts.ts';
+import en from '../i18n/en.json' with { type: 'json' };
+import zhCN from '../i18n/zh-CN.json' with { type: 'json' };
+import { ALERT_KINDS, AlertFeed, toAlert, type Alert } from './alerts.ts';
 
 const alert = (pos: number, kind: string, extra: Record<string, unknown> = {}): StreamRecord =>
   ({ kind: 'event', pos, seq: pos, type: 'alert', at: '2026-11-24T10:00:00Z', payload: { kind, message: `m${pos}`, ...extra } });
@@ -57,5 +60,59 @@ describe('alerts feed', () => {
     expect(feed.alerts.map((a) => a.pos)).toEqual([10, 7, 3]);
     expect(feed.unread).toBe(1);
     expect(feed.isUnread(feed.alerts[1]!)).toBe(false);
+  });
+
+  it('reads the severity (warning when missing or unknown) and marks summaries for their own sentence', () => {
+    expect(toAlert(alert(1, 'stock_expired', { severity: 'critical' }))).toMatchObject({ severity: 'critical', summary: false });
+    expect(toAlert(alert(2, 'qc_hold', { severity: 'loud' }))!.severity).toBe('warning');
+    const summary = toAlert(alert(3, 'stock_expiring', { summary: true, total: 68, days: 7, zone: 'A' }))!;
+    expect(summary).toMatchObject({ summary: true, details: { context: 'summary', total: 68 } });
+    expect(toAlert(alert(4, 'stock_expiring'))!.details.context).toBeUndefined();
+  });
+});
+
+/** The sentences as the alerts panel asks for them: t('alerts.text.<kind>', { ...details, defaultValue: message }). */
+describe('alert sentences', async () => {
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } }, lng: 'en', fallbackLng: 'en',
+    interpolation: { escapeValue: false } });
+  const sentence = (a: Alert, lng: string) => i18n.getFixedT(lng)(`alerts.text.${a.kind}`, { ...a.details, defaultValue: a.message });
+  const of = (kind: string, payload: Record<string, unknown>) => toAlert(alert(1, kind, payload))!;
+  // Payloads as server/domain/alerts raises them.
+  const payloads: [string, Record<string, unknown>][] = [
+    ['stock_expiring', { bin: 'A-01', binId: 3, sku: 'MILK', lot: 'L7', qty: 12, days: 3, expiry: '2026-12-10' }],
+    ['stock_expiring', { summary: true, total: 68, days: 7, zone: 'STOR' }],
+    ['stock_expired', { bin: 'A-01', binId: 3, sku: 'MILK', lot: 'L7', qty: 12, expiry: '2026-12-01' }],
+    ['stock_expired', { summary: true, total: 5, zone: 'STOR' }],
+    ['face_below_min', { bin: 'P-01', binId: 9, sku: 'BOLT', free: 5, min: 10, max: 50 }],
+    ['face_empty', { bin: 'P-01', binId: 9, sku: 'BOLT', free: 0, min: 10, max: 50 }],
+    ['task_overdue', { taskId: 88, taskType: 'replenish', minutes: 31, limit: 30, bin: 'A-01', binId: 3 }],
+    ['task_overdue_long', { taskId: 88, taskType: 'pick', minutes: 130, limit: 30 }],
+    ['task_overdue', { summary: true, total: 12, zone: 'PICK' }],
+    ['agv_stalled', { agv: 'AGV-003', state: 'moving', reason: 'no_route', minutes: 2 }],
+    ['agv_fault', { agv: 'AGV-003' }],
+  ];
+
+  it('has a badge and a sentence for every kind, in both languages', () => {
+    for (const kind of ALERT_KINDS) {
+      for (const lng of ['en', 'zh-CN']) {
+        expect(i18n.exists(`alerts.kind.${kind}`, { lng }), `${lng} ${kind}`).toBe(true);
+        expect(i18n.exists(`alerts.text.${kind}`, { lng }), `${lng} ${kind}`).toBe(true);
+      }
+    }
+  });
+
+  it('fills every placeholder and nested term of the monitor\'s alerts', () => {
+    for (const [kind, payload] of payloads) {
+      for (const lng of ['en', 'zh-CN']) {
+        const text = sentence(of(kind, { message: 'server sentence', ...payload }), lng);
+        expect(text, `${lng} ${kind}`).not.toMatch(/\{\{|\$t\(|server sentence|alerts\.|taskType\.|agvState\./);
+      }
+    }
+    expect(sentence(of(...payloads[0]!), 'en')).toBe('12 × MILK lot L7 in A-01 expires 2026-12-10 (in 3 days)');
+    expect(sentence(of(...payloads[1]!), 'en')).toBe('68 more stock lines expire within 7 days (zone STOR)');
+    expect(sentence(of(...payloads[6]!), 'en')).toBe('Replenish task 88 open for 31 min (limit 30 min)');
+    expect(sentence(of(...payloads[6]!), 'zh-CN')).toBe('补货任务 88 已开启 31 分钟（时限 30 分钟）');
+    expect(sentence(of(...payloads[9]!), 'en')).toBe('AGV-003 moving without a route for 2 min');
   });
 });

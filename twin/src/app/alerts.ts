@@ -1,17 +1,22 @@
 /**
- * The alerts feed: alert events of the live stream (short picks, QC holds, count variances, AGV faults,
- * stock below min) kept newest first, with an unread count. Pure and framework-free (tested on its own);
- * the panel renders it and `live` feeds it.
+ * The alerts feed: alert events of the live stream (short picks, QC holds, count variances, AGV faults and
+ * stalls, stock below min, and the monitor's expiry, pick-face and overdue-task alerts) kept newest first, with
+ * an unread count. Pure and framework-free (tested on its own); the panel renders it and `live` feeds it.
  */
+import { ALERT_KINDS, type AlertKind, type AlertSeverity } from '../../../model/protocol/alert.ts';
 import type { StreamRecord } from '../../../model/protocol/stream.ts';
 
-export const ALERT_KINDS = ['short_pick', 'qc_hold', 'count_variance', 'agv_fault', 'stock_below_min'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export { ALERT_KINDS, type AlertKind, type AlertSeverity };
+const SEVERITIES: readonly string[] = ['info', 'warning', 'critical'] satisfies AlertSeverity[];
 
 export interface Alert {
   /** Stream position (unique, increasing). */
   pos: number;
   kind: AlertKind | string;
+  /** How serious (the server's word; 'warning' when it sent none). */
+  severity: AlertSeverity;
+  /** A summary of `total` more subjects of the kind than one run of the monitor raises one by one. */
+  summary: boolean;
   at: string;
   /** The server's English sentence, shown when the kind has no translation. */
   message: string;
@@ -19,7 +24,10 @@ export interface Alert {
   binId?: number;
   bin?: string;
   agv?: string;
-  /** Everything else the server sent (sku, missing, variance, …), for the translated sentence. */
+  /**
+   * Everything else the server sent (sku, missing, variance, …), for the translated sentence `alerts.text.<kind>`.
+   * A summary carries i18next's `context: 'summary'`, so the sentence is `alerts.text.<kind>_summary`.
+   */
   details: Record<string, unknown>;
 }
 
@@ -28,12 +36,15 @@ export function toAlert(r: StreamRecord): Alert | null {
   if (r.kind !== 'event' || r.type !== 'alert') return null;
   const p = r.payload;
   const kind = typeof p.kind === 'string' ? p.kind : 'unknown';
+  const summary = p.summary === true;
   return {
     pos: r.pos, kind, at: r.at, message: typeof p.message === 'string' ? p.message : kind,
+    severity: typeof p.severity === 'string' && SEVERITIES.includes(p.severity) ? p.severity as AlertSeverity : 'warning',
+    summary,
     binId: typeof p.binId === 'number' ? p.binId : undefined,
     bin: typeof p.bin === 'string' ? p.bin : undefined,
     agv: typeof p.agv === 'string' ? p.agv : undefined,
-    details: p,
+    details: summary ? { ...p, context: 'summary' } : p,
   };
 }
 
