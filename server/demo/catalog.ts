@@ -46,6 +46,11 @@ export interface SkuDef {
   linesPerDay: number;
   /** Largest "each" quantity on a line; bigger lines come in whole cases. */
   eachMax: number;
+  /**
+   * Long-term storage of a 3PL client (seasonal and promotional stock, slow ranges kept in reserve): received
+   * before go-live, ordered only now and then; it fills the locations the fast-moving range does not need.
+   */
+  storageOnly: boolean;
 }
 
 export interface Catalog {
@@ -246,6 +251,14 @@ export const DEMO_CUSTOMERS = 50;
 export const LINES_PER_DAY: Record<DemoWarehouse, number> = { WH1: 340, WH2: 140 };
 export const BASE_SKUS = 2000;
 const COLD_SHARE = 0.1;
+/**
+ * Storage-only SKUs per warehouse, whatever the scale: the demo's buildings are fixed, and so is the stock that
+ * keeps them realistically full (history.ts places it). WH1 stores non-dated goods, WH2 long-life frozen goods.
+ */
+export const STORAGE_ONLY_SKUS: Record<DemoWarehouse, number> = { WH1: 1000, WH2: 80 };
+const STORAGE_ONLY_CATEGORIES: Record<DemoWarehouse, string[]> = { WH1: ['HOM', 'PER', 'ELE', 'OFF'], WH2: ['FRZ'] };
+/** Order lines per day (scale 1) of a storage-only SKU: a call-off now and then. */
+const STORAGE_ONLY_LINES: [number, number] = [0.004, 0.03];
 
 const round = (x: number, step: number) => Number(Math.max(step, Math.round(x / step) * step).toFixed(3));
 
@@ -292,11 +305,25 @@ export function buildCatalog(rng: Random, scale: number): Catalog {
     });
     assignDemand(rng, skus.slice(first), LINES_PER_DAY[wh]);
   }
+  for (const wh of ['WH1', 'WH2'] as const) {
+    const cats = CATEGORIES.filter((c) => STORAGE_ONLY_CATEGORIES[wh].includes(c.code));
+    for (let n = 0; n < STORAGE_ONLY_SKUS[wh]; n++) {
+      const cat = cats[n % cats.length]!;
+      // Frozen stock stored for months is long-life stock.
+      const sku = makeSku(rng, cat, suppliers, itemRefs, codeSeq, usedNames,
+        cat.shelfLife ? [Math.max(365, cat.shelfLife[0]), Math.max(540, cat.shelfLife[1])] : null);
+      sku.storageOnly = true;
+      sku.linesPerDay = rng.between(...STORAGE_ONLY_LINES);
+      sku.popularity = sku.linesPerDay / LINES_PER_DAY[wh];
+      sku.hasPalletUnit = sku.weightKg * sku.caseFactor > 8 || rng.chance(0.2);
+      skus.push(sku);
+    }
+  }
   return { owners: OWNERS, suppliers, customers, skus };
 }
 
 function makeSku(rng: Random, cat: Category, suppliers: SupplierDef[], itemRefs: number[],
-  codeSeq: Map<string, number>, usedNames: Set<string>): SkuDef {
+  codeSeq: Map<string, number>, usedNames: Set<string>, shelfLife = cat.shelfLife): SkuDef {
   const owner = rng.pick(cat.owners);
   const zh = rng.chance(ZH_SHARE[owner]!);
   const lang = zh ? 'zh' : 'en';
@@ -319,7 +346,7 @@ function makeSku(rng: Random, cat: Category, suppliers: SupplierDef[], itemRefs:
   // A pallet load: ~1.2 m³ and at most 800 kg of cases.
   const casesPerPallet = Math.max(4, Math.min(200,
     Math.floor(Math.min(1.2 / (volumeM3 * caseFactor), 800 / (weightKg * caseFactor)))));
-  const shelfLifeDays = cat.shelfLife ? rng.int(cat.shelfLife[0], cat.shelfLife[1]) : null;
+  const shelfLifeDays = shelfLife ? rng.int(shelfLife[0], shelfLife[1]) : null;
   const tracked = shelfLifeDays !== null;
   const ownerDef = OWNERS[owner]!;
   const ref = ++itemRefs[owner]!;
@@ -343,6 +370,7 @@ function makeSku(rng: Random, cat: Category, suppliers: SupplierDef[], itemRefs:
     caseBarcode: gtin13(`${ownerDef.gs1Prefix}${String(ref + 50000).padStart(5, '0')}`),
     popularity: 0, abcClass: 'C', linesPerDay: 0,
     eachMax: Math.max(2, Math.min(12, caseFactor)),
+    storageOnly: false,
   };
 }
 

@@ -15,6 +15,7 @@ import type { MovementType, StockStatus, Temperature, ZoneKind } from '../db/sch
 import type { CustomerDef, DemoWarehouse, SkuDef, SupplierDef } from './catalog.ts';
 import { cumulative, Random } from '../../model/random.ts';
 import { StockBook, type Balance, type BookLeg } from './stock-book.ts';
+import { palletsFor } from '../domain/masterdata/capacity.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -76,6 +77,8 @@ export interface SimStats {
   occupancy: Record<DemoWarehouse, { bins: number; occupied: number }>;
   /** movements whose time had to be moved forward to keep the ledger in time order */
   clamped: number;
+  /** units that found no location with room (left where they were: inbound lane, or not booked at go-live) */
+  unplaced: number;
 }
 
 export interface SimResult { book: StockBook; lots: SimLot[]; start: number; stats: SimStats }
@@ -175,6 +178,8 @@ interface Staged { binId: number; skuId: number; lotId: number | null; ownerId: 
 interface InboundLine { st: SkuState; lane: SimBin; lotId: number | null; qty: number; docRef: string }
 
 const STOCK_KINDS = new Set<ZoneKind>(['storage', 'pick_face', 'bulk']);
+/** How full go-live leaves each stock zone (locations holding stock), a share drawn per zone. */
+const STORAGE_FILL: [number, number] = [0.82, 0.88];
 /** Weekday factors, Sunday first: busy Monday and Friday, quiet weekend. */
 const WEEKDAY = [0.35, 1.15, 1.1, 1.05, 1.05, 1.2, 0.6];
 
@@ -208,7 +213,7 @@ class Simulation {
   private readonly customersCum: number[];
   private nextLotId: number;
   private readonly stats: SimStats = { orders: 0, orderLines: 0, shortLines: 0, purchaseOrders: 0,
-    receiptLines: 0, occupancy: { WH1: { bins: 0, occupied: 0 }, WH2: { bins: 0, occupied: 0 } }, clamped: 0 };
+    receiptLines: 0, occupancy: { WH1: { bins: 0, occupied: 0 }, WH2: { bins: 0, occupied: 0 } }, clamped: 0, unplaced: 0 };
   /** Rare events keep a floor so that small test scales still see every movement type. */
   private readonly rareScale: number;
 
@@ -276,7 +281,8 @@ class Simulation {
           const from = this.rng.int(7, this.input.days - 7);
           st.promo = [from, from + 7];
         }
-        const shelf = shelves.get(sku.temperature)?.find((b) => !taken.has(b.id));
+        // Storage-only stock is picked straight from its reserve locations: no pick face of its own.
+        const shelf = sku.storageOnly ? undefined : shelves.get(sku.temperature)?.find((b) => !taken.has(b.id));
         const shelfCap = shelf ? binCapacity(shelf, sku) : 0;
         if (shelf && shelfCap >= 6 && st.mu <= shelfCap * 0.6) {
           // Sized to demand (about four days, fresh goods a day and a half; at least a case),
@@ -285,7 +291,7 @@ class Simulation {
           st.pickFace = shelf;
           st.pickCap = Math.min(shelfCap, Math.max(cases * sku.caseFactor,
             Math.ceil(st.mu * days / sku.caseFactor) * sku.caseFactor));
-        } else if (sku.temperature !== 'frozen') {
+        } else if (sku.temperature !== 'frozen' && !sku.storageOnly) {
           const pallet = groundPallets.get(sku.temperature)?.find((b) => !taken.has(b.id));
           if (pallet) {
             st.pickFace = pallet;
@@ -453,6 +459,7 @@ class Simulation {
     for (const wh of this.whs) {
       const docRef = this.docRef('MIG', t);
       for (const st of wh.skus) {
+        if (st.sku.storageOnly) continue;
         const { orderUpTo } = this.policy(st, 0);
         let target = Math.max(st.sku.caseFactor * this.rng.int(1, 3), Math.round(orderUpTo * this.rng.between(0.5, 1)));
         target = this.roundOrder(st, target);
@@ -468,7 +475,7 @@ class Simulation {
             lotId = this.newLot(st, mfgDay, t).id;
             receivedAt = Math.min(t - HOUR, (mfgDay + 1) * DAY + this.rng.int(6, 16) * HOUR);
           }
-          const legs = this.placements(st, qty, true).map(([bin, q]) => ({ binId: bin.id, skuId: st.sku.id, lotId,
+          const legs = this.placements(st, qty, true, lotId).map(([bin, q]) => ({ binId: bin.id, skuId: st.sku.id, lotId,
             ownerId: st.sku.ownerId, status: 'available' as const, delta: q }));
           if (legs.length) {
             this.post('adjust_gain', t, wh, 'manager', legs,
@@ -476,18 +483,109 @@ class Simulation {
           }
         }
       }
+      this.storageStock(wh, t, docRef);
     }
   }
 
   /**
-   * Where stock of a SKU goes: the pick face (at go-live, or when it is below its trigger), then
-   * free reserve bins one load each; with no free bin left, it shares a bin of the SKU.
+   * The storage clients' stock found at go-live: runs of neighbouring free locations, from the back of each
+   * stock zone (fast movers keep the front), until the zone is about STORAGE_FILL full. Each location holds
+   * half to all of what fits of one storage-only SKU.
    */
-  private placements(st: SkuState, qty: number, fillPickFace: boolean): [SimBin, number][] {
+  private storageStock(wh: WhState, t: number, docRef: string) {
+    const today = epochDay(t);
+    const owners = wh.skus.filter((st) => st.sku.storageOnly);
+    if (owners.length === 0) return;
+    const zoneSize = new Map<string, number>();
+    for (const bin of this.bins.values()) {
+      if (bin.warehouse === wh.code) zoneSize.set(bin.zoneCode, (zoneSize.get(bin.zoneCode) ?? 0) + 1);
+    }
+    const occupiedIn = (zoneCode: string) => {
+      let n = 0;
+      for (const id of this.book.binQty.keys()) if (this.bins.get(id)!.zoneCode === zoneCode) n++;
+      return n;
+    };
+    const lots = new Map<SkuState, number | null>();
+    const placed = new Map<SkuState, [SimBin, number][]>();
+    let next = this.rng.int(0, owners.length - 1);
+    for (const pool of wh.pools) {
+      const stockers = owners.filter((st) => st.sku.temperature === pool.sample.temperature
+        && binCapacity(pool.sample, st.sku) > 0);
+      if (stockers.length === 0) continue;
+      const target = Math.round(zoneSize.get(pool.zoneCode)! * this.rng.between(...STORAGE_FILL));
+      let wanted = target - occupiedIn(pool.zoneCode);
+      let st: SkuState | null = null;
+      let run = 0;
+      // pool.free lists the zone's bins farthest first.
+      for (const id of pool.free) {
+        if (wanted <= 0) break;
+        if (this.book.binQty.has(id) || this.rng.chance(0.08)) continue;
+        if (!st || run <= 0) {
+          st = stockers[next++ % stockers.length]!;
+          run = this.rng.int(1, pool.kind === 'pick_face' ? 8 : 5);
+        }
+        const bin = this.bins.get(id)!;
+        const cap = binCapacity(bin, st.sku);
+        if (cap <= 0) continue;
+        const { caseFactor } = st.sku;
+        let q = Math.round(cap * this.rng.between(0.45, 1));
+        q = q >= caseFactor ? q - (q % caseFactor) : Math.max(1, q);
+        if (!lots.has(st)) {
+          const shelf = st.sku.shelfLifeDays;
+          lots.set(st, shelf ? this.newLot(st, today - Math.floor(shelf * this.rng.between(0.02, 0.12)), t).id : null);
+        }
+        push(placed, st, [bin, Math.min(q, cap)]);
+        run--;
+        wanted--;
+      }
+    }
+    for (const [st, bins] of placed) {
+      const lotId = lots.get(st) ?? null;
+      const receivedAt = lotId === null ? t - this.rng.int(20, 200) * DAY
+        : Math.min(t - HOUR, (this.lots.get(lotId)!.expiryDay - st.sku.shelfLifeDays! + 2) * DAY + 9 * HOUR);
+      this.post('adjust_gain', t, wh, 'manager', bins.map(([bin, q]) => ({ binId: bin.id, skuId: st.sku.id, lotId,
+        ownerId: st.sku.ownerId, status: 'available' as const, delta: q })),
+        { docRef, reason: 'opening balance (go-live stock take)', receivedAt });
+    }
+  }
+
+  /**
+   * How many more units of a SKU's lot fit in a bin that holds only that SKU: by its unit capacity
+   * (binCapacity) less what is there, and on pallet positions by the slack on the lot's last pallet plus the
+   * free positions (masterdata/capacity.ts: lots never share a pallet). `planned`: units of the lot on their way.
+   */
+  private room(st: SkuState, bin: SimBin, lotId: number | null, planned = 0): number {
+    const { palletQty } = st.sku;
+    let inBin = planned;
+    let lotQty = planned;
+    const groups = new Map<string, number>();
+    for (const b of this.book.stockOf(st.sku.id)) {
+      if (b.binId !== bin.id) continue;
+      inBin += b.qty;
+      if (b.lotId === lotId && b.ownerId === st.sku.ownerId) lotQty += b.qty;
+      else groups.set(`${b.lotId}|${b.ownerId}`, (groups.get(`${b.lotId}|${b.ownerId}`) ?? 0) + b.qty);
+    }
+    let room = binCapacity(bin, st.sku) - inBin;
+    if (bin.maxPallets !== null) {
+      const lotPallets = palletsFor(lotQty, palletQty);
+      let free = bin.maxPallets - lotPallets;
+      for (const q of groups.values()) free -= palletsFor(q, palletQty);
+      room = Math.min(room, lotPallets * palletQty - lotQty + free * palletQty);
+    }
+    return Math.max(0, room);
+  }
+
+  /**
+   * Where stock of a SKU goes: the pick face (at go-live, or when it is below its trigger), then
+   * free reserve bins one load each; with no free bin left, what still fits in its own bins. What fits
+   * nowhere stays where it is (the caller books only what was placed).
+   */
+  private placements(st: SkuState, qty: number, fillPickFace: boolean, lotId: number | null): [SimBin, number][] {
     const out: [SimBin, number][] = [];
     let remaining = qty;
     if (st.pickFace && (fillPickFace || this.pickFaceLow(st))) {
-      const q = Math.min(st.pickCap - this.qtyIn(st, st.pickFace.id), fillPickFace ? Math.ceil(remaining / 2) : remaining);
+      const q = Math.min(st.pickCap - this.qtyIn(st, st.pickFace.id), fillPickFace ? Math.ceil(remaining / 2) : remaining,
+        this.room(st, st.pickFace, lotId));
       if (q > 0) {
         out.push([st.pickFace, q]);
         remaining -= q;
@@ -497,17 +595,24 @@ class Simulation {
       const bin = this.takeFreeBin(st);
       if (!bin) break;
       const q = Math.min(remaining, binCapacity(bin, st.sku));
+      if (q <= 0) continue;
       out.push([bin, q]);
       remaining -= q;
     }
     if (remaining > 0) {
-      // No free location left for this SKU: overfill its pick face or share one of its bins.
-      const own = [...this.book.stockOf(st.sku.id)].find((b) => STOCK_KINDS.has(this.kindOf(b.binId)));
-      const target = st.pickFace ?? (own && this.bins.get(own.binId)) ?? out[0]?.[0] ?? st.reserve[0]?.sample;
-      if (!target) throw new Error(`no location at all for ${st.sku.code}`);
-      const same = out.find(([b]) => b.id === target.id);
-      if (same) same[1] += remaining;
-      else out.push([target, remaining]);
+      // No free location left for this SKU: top up its pick face and its other bins as far as they allow.
+      const own = new Set<SimBin>(st.pickFace ? [st.pickFace] : []);
+      for (const b of this.book.stockOf(st.sku.id)) if (STOCK_KINDS.has(this.kindOf(b.binId))) own.add(this.bins.get(b.binId)!);
+      for (const bin of own) {
+        if (remaining <= 0) break;
+        const same = out.find(([b]) => b.id === bin.id);
+        const q = Math.min(remaining, this.room(st, bin, lotId, same?.[1] ?? 0));
+        if (q <= 0) continue;
+        if (same) same[1] += q;
+        else out.push([bin, q]);
+        remaining -= q;
+      }
+      if (remaining > 0) this.stats.unplaced += remaining;
     }
     return out;
   }
@@ -654,6 +759,8 @@ class Simulation {
       let q = Math.min(want, b.qty);
       if (q >= caseFactor && q < b.qty) q -= q % caseFactor; // whole cases
       if (b.qty - q < caseFactor) q = b.qty; // do not leave a few units behind in a reserve location
+      q = Math.min(q, this.room(st, face, b.lotId)); // a pallet pick face takes one lot per free position
+      if (q <= 0) continue;
       want -= q;
       docRef ??= this.docRef('RP', t);
       this.post('move', t, st.wh, 'operator', [
@@ -721,6 +828,8 @@ class Simulation {
     for (const wh of this.whs) {
       const pos = new Map<number, OrderLine[]>();
       for (const st of wh.skus) {
+        // Storage clients send stock on their own schedule, not on our reorder point.
+        if (st.sku.storageOnly) continue;
         const position = this.usableStock(st, day) + st.onOrder;
         const { reorderPoint, orderUpTo } = this.policy(st, day - epochDay(this.start));
         if (position > reorderPoint || st.mu <= 0) continue;
@@ -819,7 +928,7 @@ class Simulation {
     const have = this.book.get(lane.id, st.sku.id, lotId, st.sku.ownerId, 'available')?.qty ?? 0;
     const qty = Math.min(have, line.qty);
     if (qty <= 0) return;
-    this.placements(st, qty, false).forEach(([bin, q], i) => {
+    this.placements(st, qty, false, lotId).forEach(([bin, q], i) => {
       this.post('putaway', t + i * 2 * MINUTE, st.wh, st.wh.code === 'WH1' ? 'manager' : 'operator', [
         { binId: lane.id, skuId: st.sku.id, lotId, ownerId: st.sku.ownerId, status: 'available', delta: -q,
           counterBinId: bin.id },

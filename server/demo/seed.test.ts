@@ -1,13 +1,19 @@
+import { tableFromIPC } from 'apache-arrow';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ambientDemoLayout, coldDemoLayout } from '../../model/demo-layouts.ts';
 import { generateLayout } from '../../model/layout.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
 import { isValidGtin } from '../domain/masterdata/skus.ts';
+import { SYSTEM_ACTOR } from '../domain/auth/actor.ts';
+import { inspectBin } from '../domain/control-room/bin-inspector.ts';
+import { fillRatio, palletsSql, STORAGE_ZONE_KINDS } from '../domain/masterdata/capacity.ts';
+import { readSnapshot, snapshotRows, snapshotToIPC } from '../stream/snapshot.ts';
+import { locationOccupancy, tableOccupancy } from '../../twin/src/app/occupancy.ts';
 import { backends, startTestApp, type TestApp } from '../test/harness.ts';
 import { stockPost } from '../test/fixtures.ts';
 import { bulkInsert, msTimestamp } from './bulk-insert.ts';
-import { buildCatalog, gtin13 } from './catalog.ts';
+import { buildCatalog, gtin13, STORAGE_ONLY_SKUS } from './catalog.ts';
 import { SIMULATED_TYPES, simulateHistory, type SimBin } from './history.ts';
 import { Random } from '../../model/random.ts';
 import { DEMO_DAYS, seedDemoIfEmpty, type SeedSummary } from './seed.ts';
@@ -24,7 +30,11 @@ describe('demo catalog and history (no database)', () => {
 
   it('builds a catalog with valid, unique barcodes and a Pareto-shaped ABC split', () => {
     const { skus, owners, suppliers, customers } = buildCatalog(new Random(1), 1);
-    expect(skus.length).toBe(2000);
+    expect(skus.filter((s) => !s.storageOnly).length).toBe(2000);
+    expect(skus.filter((s) => s.storageOnly).length).toBe(STORAGE_ONLY_SKUS.WH1 + STORAGE_ONLY_SKUS.WH2);
+    // Storage-only stock is called off now and then, never dated short-life goods.
+    expect(skus.filter((s) => s.storageOnly).every((s) => s.abcClass === 'C' && s.linesPerDay < 0.05
+      && (s.shelfLifeDays === null || s.shelfLifeDays >= 365))).toBe(true);
     expect(owners).toHaveLength(3);
     expect(suppliers.some((s) => s.requiresQc)).toBe(true);
     expect(customers.some((c) => c.minRemainingShelfLifeDays !== null)).toBe(true);
@@ -269,6 +279,93 @@ describe.each(backends)('demo seed on $name', (backend) => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().movementId).toBe(summary!.movements + summary!.work.movements + 1);
     expect((await checkLedger(t.db)).ok).toBe(true);
+  });
+
+  it('ends realistically full: 70-90 % of the pick faces and of the pallet locations hold stock', async () => {
+    const { rows } = await sql<{ warehouse: string; zone: string; kind: string; bins: number; occupied: number }>`
+      select w.code as warehouse, z.code as zone, z.kind, count(*)::int8 as bins,
+             count(*) filter (where exists (select 1 from stock_balances sb where sb.bin_id = b.id and sb.qty > 0))::int8
+               as occupied
+        from bins b join zones z on z.id = b.zone_id join warehouses w on w.id = b.warehouse_id
+       where not b.blocked and z.kind in (${sql.join([...STORAGE_ZONE_KINDS])})
+       group by 1, 2, 3 order by 1, 2`.execute(t.db);
+    const share = (pick: (r: (typeof rows)[number]) => boolean) => {
+      const some = rows.filter(pick);
+      return some.reduce((n, r) => n + Number(r.occupied), 0) / some.reduce((n, r) => n + Number(r.bins), 0);
+    };
+    const inBand = (x: number) => expect(x).toSatisfy((v: number) => v >= 0.7 && v <= 0.9, `share ${x}`);
+    inBand(share((r) => r.kind === 'pick_face'));
+    inBand(share((r) => r.warehouse === 'WH1' && r.kind === 'pick_face'));
+    inBand(share((r) => r.warehouse === 'WH1' && (r.kind === 'storage' || r.kind === 'bulk')));
+    inBand(share((r) => r.warehouse === 'WH2' && r.zone === 'FROZEN'));
+    expect(summary!.warehouses.find((w) => w.code === 'WH1')!.occupiedBins).toBeGreaterThan(0.7 * 12_000);
+  });
+
+  it('keeps every balance within its bin\'s capacity: base units and pallet positions', async () => {
+    const { rows: [r] } = await sql<{ unitBins: number; overUnits: number; palletBins: number; overPallets: number;
+      fullPallets: number }>`
+      with groups as (
+        select bin_id, sku_id, lot_id, owner_id, sum(qty) as qty from stock_balances where qty > 0
+         group by bin_id, sku_id, lot_id, owner_id),
+      per_bin as (
+        select g.bin_id, sum(g.qty) as units, sum(${palletsSql(sql.ref('g.qty'), sql.ref('s.units_per_pallet'))}) as pallets
+          from groups g join skus s on s.id = g.sku_id group by g.bin_id)
+      select count(*) filter (where b.max_units is not null)::int8 as "unitBins",
+             count(*) filter (where p.units > b.max_units)::int8 as "overUnits",
+             count(*) filter (where b.max_pallets is not null)::int8 as "palletBins",
+             count(*) filter (where p.pallets > b.max_pallets)::int8 as "overPallets",
+             count(*) filter (where p.pallets = b.max_pallets)::int8 as "fullPallets"
+        from per_bin p join bins b on b.id = p.bin_id`.execute(t.db);
+    expect({ overUnits: Number(r!.overUnits), overPallets: Number(r!.overPallets) }).toEqual({ overUnits: 0, overPallets: 0 });
+    // The check saw the limits at work: thousands of shelves and pallet positions holding stock, many of them full.
+    expect(Number(r!.unitBins)).toBeGreaterThan(3000);
+    expect(Number(r!.palletBins)).toBeGreaterThan(3000);
+    expect(Number(r!.fullPallets)).toBeGreaterThan(1000);
+  });
+
+  it('the bin inspector, the snapshot and the occupancy KPI agree on WH1 bins', async () => {
+    const wh1 = await t.db.selectFrom('warehouses').select('id').where('code', '=', 'WH1').executeTakeFirstOrThrow();
+    const stocked = (zone: string) => t.db.selectFrom('bins as b').innerJoin('zones as z', 'z.id', 'b.zone_id')
+      .select('b.id').where('b.warehouse_id', '=', wh1.id).where('z.code', '=', zone)
+      .where((eb) => eb.exists(eb.selectFrom('stock_balances as sb').select('sb.bin_id')
+        .whereRef('sb.bin_id', '=', 'b.id').where('sb.qty', '>', 0)))
+      .orderBy('b.id').limit(1).executeTakeFirstOrThrow();
+    const snapshot = await readSnapshot(t.db, Number(wh1.id));
+    const rows = snapshotRows(snapshot);
+    for (const zone of ['STOR', 'PICK', 'BULK']) {
+      const { id } = await stocked(zone);
+      const { bin } = await inspectBin(t.db, SYSTEM_ACTOR, Number(id));
+      const row = rows.find((b) => b.id === Number(id))!;
+      expect(row.units).toBe(bin.fill.units);
+      expect(row.maxUnits).toBe(bin.capacity.units);
+      expect(row.fill).toBeCloseTo(bin.fill.ratio, 6);
+      // The ratio is the binding limit's share.
+      expect(bin.fill.ratio).toBeCloseTo(fillRatio(bin.fill, { ...bin.capacity,
+        volume: bin.capacity.volume ?? row.width * row.depth * row.height }), 12);
+      if (zone === 'PICK') {
+        // A shelf counts base units, not pallets.
+        expect(bin.capacity).toMatchObject({ units: 200, pallets: null });
+        expect(bin.fill.units).toBeLessThanOrEqual(200);
+      } else {
+        expect(bin.capacity.units).toBeNull();
+        expect(bin.capacity.pallets).toBeGreaterThanOrEqual(1);
+        expect(bin.fill.pallets).toBeGreaterThanOrEqual(1);
+        expect(bin.fill.pallets).toBeLessThanOrEqual(bin.capacity.pallets!);
+        expect(bin.fill.ratio).toBeGreaterThanOrEqual(bin.fill.pallets / bin.capacity.pallets!);
+      }
+    }
+    // The KPI over the snapshot (rows or Arrow) is the share of usable storage locations holding stock.
+    const { rows: [sqlCount] } = await sql<{ occupied: number; usable: number }>`
+      select count(*) filter (where exists (select 1 from stock_balances sb where sb.bin_id = b.id and sb.qty > 0))::int8
+               as occupied, count(*)::int8 as usable
+        from bins b join zones z on z.id = b.zone_id
+       where b.warehouse_id = ${wh1.id} and not b.blocked and z.kind in (${sql.join([...STORAGE_ZONE_KINDS])})`
+      .execute(t.db);
+    const kpi = locationOccupancy(rows);
+    expect(kpi).toEqual({ occupied: Number(sqlCount!.occupied), usable: Number(sqlCount!.usable),
+      ratio: Number(sqlCount!.occupied) / Number(sqlCount!.usable) });
+    expect(tableOccupancy(tableFromIPC(snapshotToIPC(snapshot)))).toEqual(kpi);
+    expect(kpi.ratio).toBeGreaterThan(0.7);
   });
 
   it('does nothing when a warehouse exists', async () => {

@@ -8,6 +8,7 @@ import type { FloorPoint, GeneratedLayout, GraphEdge, GraphNode, Rect } from '..
 import type { DB, ZoneKind } from '../db/schema.ts';
 import { mayActIn, type Actor } from '../domain/auth/actor.ts';
 import { forbidden, notFound } from '../domain/errors.ts';
+import { fillRatio, palletsSql } from '../domain/masterdata/capacity.ts';
 import { warehouseGeometry } from '../domain/masterdata/layout-cache.ts';
 
 /**
@@ -63,7 +64,10 @@ export interface SnapshotBin {
   maxUnits: number | null;
   units: number;
   reserved: number;
-  /** Occupied share of the bin volume: sum(qty × SKU volume) / bin volume, clamped to 0..1. */
+  /**
+   * How full the bin is, 0..1: the share of its binding limit (units / max units, pallets / pallet positions,
+   * m³ / volume, kg / max weight; masterdata/capacity.ts's fillRatio), as the bin inspector's fill.ratio.
+   */
   fill: number;
   /** BinFlag bits */
   flags: number;
@@ -155,23 +159,25 @@ export async function readSnapshot(db: Kysely<DB>, warehouseId: number,
     const only = options.bins ? new Set(options.bins) : null;
     const onlyIds = only ? (only.size ? [...only] : [-1]) : null;
 
-    // Mutable bin fields, grouped: a handful of (max units, blocked, frozen) combinations per warehouse.
-    const { rows: binState } = await sql<{ max_units: number; flags: number; ids: string }>`
-      select coalesce(max_units, -1) as max_units,
+    // Mutable bin fields, grouped: a handful of (limits, blocked, frozen) combinations per warehouse.
+    const { rows: binState } = await sql<BinState>`
+      select coalesce(max_units, -1) as max_units, coalesce(max_pallets, -1) as max_pallets,
+             coalesce(max_weight_kg, -1)::float8 as max_weight,
              (case when blocked then ${BinFlag.BLOCKED}::int else 0 end
               | case when frozen then ${BinFlag.FROZEN}::int else 0 end) as flags,
              string_agg(id::text, ',') as ids
         from bins where warehouse_id = ${warehouseId} ${onlyIds ? sql`and id in (${sql.join(onlyIds)})` : sql``}
-       group by 1, 2`.execute(trx);
+       group by 1, 2, 3, 4`.execute(trx);
 
     // Per bin: totals over the balances with units on hand; the top SKU by units summed over lots,
-    // statuses and owners. One line per bin: bin id, units, reserved, volume m³, status flags, SKU
-    // count, top SKU id, oldest receipt epoch ms (truncated, as a JS Date does), earliest expiry epoch days.
+    // statuses and owners; pallets per SKU, lot and owner (masterdata/capacity.ts). One line per bin: bin id,
+    // units, reserved, volume m³, status flags, SKU count, top SKU id, oldest receipt epoch ms (truncated, as a
+    // JS Date does), earliest expiry epoch days, pallets, weight kg.
     const zoneCondition = sql`${zoneFilter ? sql`and b.zone_id in (${sql.join(zoneFilter)})` : sql``}
       ${onlyIds ? sql`and sb.bin_id in (${sql.join(onlyIds)})` : sql``}`;
     const { rows: [stockText] } = await sql<{ lines: string | null }>`
-      with per_sku as (
-        select sb.bin_id, sb.sku_id, sum(sb.qty) as qty, sum(sb.reserved) as reserved,
+      with per_key as (
+        select sb.bin_id, sb.sku_id, sb.lot_id, sb.owner_id, sum(sb.qty) as qty, sum(sb.reserved) as reserved,
                bit_or(case sb.status when 'qc' then ${BinFlag.QC}::int when 'hold' then ${BinFlag.HOLD}::int
                                      when 'damaged' then ${BinFlag.DAMAGED}::int else 0 end) as flags,
                min(sb.first_receipt_at) as first_at, min(l.expiry_date) as expiry
@@ -179,22 +185,32 @@ export async function readSnapshot(db: Kysely<DB>, warehouseId: number,
           join bins b on b.id = sb.bin_id
           left join lots l on l.id = sb.lot_id
          where b.warehouse_id = ${warehouseId} and sb.qty > 0 ${zoneCondition}
-         group by sb.bin_id, sb.sku_id),
+         group by sb.bin_id, sb.sku_id, sb.lot_id, sb.owner_id),
+      per_sku as (
+        select k.bin_id, k.sku_id, sum(k.qty) as qty, sum(k.reserved) as reserved, bit_or(k.flags) as flags,
+               min(k.first_at) as first_at, min(k.expiry) as expiry,
+               sum(${palletsSql(sql.ref('k.qty'), sql.ref('s.units_per_pallet'))}) as pallets,
+               sum(k.qty) * min(s.length_m * s.width_m * s.height_m) as volume, sum(k.qty) * min(s.weight_kg) as weight
+          from per_key k
+          join skus s on s.id = k.sku_id
+         group by k.bin_id, k.sku_id),
       per_bin as (
         select p.bin_id,
                sum(p.qty) as units,
                sum(p.reserved) as reserved,
-               sum(p.qty * s.length_m * s.width_m * s.height_m)::float8 as volume,
+               sum(p.volume)::float8 as volume,
                bit_or(p.flags) as flags,
                count(*) as skus,
                (array_agg(p.sku_id order by p.qty desc, p.sku_id))[1] as top_sku,
                floor(extract(epoch from min(p.first_at)) * 1000)::bigint as oldest_ms,
-               min(p.expiry) - date '1970-01-01' as expiry_day
+               min(p.expiry) - date '1970-01-01' as expiry_day,
+               sum(p.pallets) as pallets,
+               sum(p.weight)::float8 as weight
           from per_sku p
-          join skus s on s.id = p.sku_id
          group by p.bin_id)
       select string_agg(concat_ws(',', bin_id, units, reserved, volume, flags, skus, top_sku,
-                                  coalesce(oldest_ms::text, ''), coalesce(expiry_day::text, '')), E'\\n') as lines
+                                  coalesce(oldest_ms::text, ''), coalesce(expiry_day::text, ''), pallets, weight),
+                        E'\\n') as lines
         from per_bin`.execute(trx);
     const stock = parseStock(stockText?.lines ?? null);
 
@@ -282,8 +298,12 @@ async function loadGeometry(db: Kysely<DB>, warehouseId: number): Promise<BinGeo
 interface StockColumns {
   length: number;
   binId: Float64Array; units: Float64Array; reserved: Float64Array; volume: Float64Array; flags: Uint8Array;
-  skus: Float64Array; topSku: number[]; oldestMs: Float64Array; expiryDay: Int32Array;
+  skus: Float64Array; topSku: number[]; oldestMs: Float64Array; expiryDay: Int32Array; pallets: Float64Array;
+  weight: Float64Array;
 }
+
+/** A group of bins with the same limits and flags; -1 = no limit. */
+interface BinState { max_units: number; max_pallets: number; max_weight: number; flags: number; ids: string }
 
 function parseStock(text: string | null): StockColumns {
   const lines = text ? text.split('\n') : [];
@@ -291,7 +311,8 @@ function parseStock(text: string | null): StockColumns {
   const s: StockColumns = {
     length: n, binId: new Float64Array(n), units: new Float64Array(n), reserved: new Float64Array(n),
     volume: new Float64Array(n), flags: new Uint8Array(n), skus: new Float64Array(n), topSku: new Array<number>(n),
-    oldestMs: new Float64Array(n), expiryDay: new Int32Array(n),
+    oldestMs: new Float64Array(n), expiryDay: new Int32Array(n), pallets: new Float64Array(n),
+    weight: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {
     const f = lines[i]!.split(',');
@@ -304,6 +325,8 @@ function parseStock(text: string | null): StockColumns {
     s.topSku[i] = Number(f[6]);
     s.oldestMs[i] = f[7] ? Number(f[7]) : NaN;
     s.expiryDay[i] = f[8] ? Number(f[8]) : NO_DAY;
+    s.pallets[i] = Number(f[9]);
+    s.weight[i] = Number(f[10]);
   }
   return s;
 }
@@ -325,7 +348,7 @@ export function emptySnapshot(n: number, head: SnapshotStamp & { warehouse: Snap
 
 function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedAt: number,
   zones: { id: number; code: string; kind: ZoneKind }[], g: BinGeometry,
-  binState: { max_units: number; flags: number; ids: string }[], stock: StockColumns,
+  binState: BinState[], stock: StockColumns,
   skuRows: { id: number; code: string }[], only: ReadonlySet<number> | null = null): WarehouseSnapshot {
   // Which cached bins are visible (their zone is in the list, and asked for), and where each lands in the output.
   const zoneIndex = new Map(zones.map((z, i) => [Number(z.id), i]));
@@ -351,6 +374,9 @@ function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedA
     s.x[o] = g.x[i]!; s.y[o] = g.y[i]!; s.z[o] = g.z[i]!;
     s.width[o] = g.width[i]!; s.depth[o] = g.depth[i]!; s.height[o] = g.height[i]!;
   }
+  // Pallet and weight limits per bin, for the fill ratio (not columns of their own).
+  const maxPallets = new Float64Array(g.length).fill(-1);
+  const maxWeight = new Float64Array(g.length).fill(-1);
   for (const group of binState) {
     const maxUnits = Number(group.max_units);
     const flags = Number(group.flags);
@@ -360,8 +386,11 @@ function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedA
       if (o < 0) continue;
       s.maxUnits[o] = maxUnits;
       s.flags[o]! |= flags;
+      maxPallets[i!] = Number(group.max_pallets);
+      maxWeight[i!] = Number(group.max_weight);
     }
   }
+  const limit = (v: number) => (v >= 0 ? v : null);
   const skuIndex = new Map(skuRows.map((r, i) => [Number(r.id), i]));
   for (let j = 0; j < stock.length; j++) {
     const i = g.index.get(stock.binId[j]!);
@@ -369,8 +398,9 @@ function assemble(warehouse: SnapshotWarehouse, stamp: SnapshotStamp, generatedA
     if (o < 0 || !(stock.units[j]! > 0)) continue;
     s.units[o] = Math.min(stock.units[j]!, INT32_MAX);
     s.reserved[o] = Math.min(stock.reserved[j]!, INT32_MAX);
-    const fill = g.volume[i!]! > 0 ? stock.volume[j]! / g.volume[i!]! : 1;
-    s.fill[o] = fill > 1 ? 1 : fill < 0 ? 0 : fill;
+    s.fill[o] = fillRatio({ units: stock.units[j]!, pallets: stock.pallets[j]!, volume: stock.volume[j]!,
+      weight: stock.weight[j]! }, { units: limit(s.maxUnits[o]!), pallets: limit(maxPallets[i!]!),
+      volume: g.volume[i!]! > 0 ? g.volume[i!]! : null, weight: limit(maxWeight[i!]!) });
     s.flags[o] = (s.flags[o]! & ~BinFlag.EMPTY) | stock.flags[j]!;
     s.skuCount[o] = Math.min(stock.skus[j]!, 0xffff);
     s.topSku[o] = skuIndex.get(stock.topSku[j]!) ?? -1;

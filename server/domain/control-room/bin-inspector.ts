@@ -2,16 +2,20 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { mayActIn, type Actor } from '../auth/actor.ts';
 import { forbidden, notFound } from '../errors.ts';
+import { fillRatio, palletsFor } from '../masterdata/capacity.ts';
 
 /** What the control room's bin inspector shows when a bin is clicked in the twin. */
 export interface BinInspection {
   bin: {
     id: number; code: string; warehouseId: number; zone: string; zoneKind: string;
     aisle: number | null; level: number | null; blocked: boolean; frozen: boolean;
-    /** The bin's limits (max_units, max_volume_m3, max_weight_kg); null = none. */
-    capacity: { units: number | null; volume: number | null; weight: number | null };
-    /** Units on hand and reserved, m³ and kg they take, and the fill ratio by volume (0..1, as in the snapshot). */
-    fill: { units: number; reserved: number; volume: number; weight: number; ratio: number };
+    /** The bin's limits: base units (max_units), pallet positions (max_pallets), m³, kg; null = none. */
+    capacity: { units: number | null; pallets: number | null; volume: number | null; weight: number | null };
+    /**
+     * Units on hand and reserved, pallet positions in use (masterdata/capacity.ts's rule), m³ and kg, and `ratio`:
+     * the share of the binding limit, 0..1 (fillRatio, the same number as the snapshot's `fill`).
+     */
+    fill: { units: number; pallets: number; reserved: number; volume: number; weight: number; ratio: number };
   };
   contents: BinContent[];
   tasks: BinTask[];
@@ -54,6 +58,7 @@ const OPEN_TASKS = ['open', 'assigned', 'in_progress'] as const;
 export const INSPECTOR_TASKS = 50;
 export const INSPECTOR_MOVEMENTS = 20;
 
+const nullableNumber = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
 const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
 /**
@@ -63,7 +68,7 @@ const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOStr
 export async function inspectBin(db: Kysely<DB>, actor: Actor, binId: number): Promise<BinInspection> {
   const bin = await db.selectFrom('bins as b').innerJoin('zones as z', 'z.id', 'b.zone_id')
     .select(['b.id', 'b.code', 'b.warehouse_id', 'b.zone_id', 'z.code as zone', 'z.kind as zoneKind', 'b.aisle',
-      'b.level', 'b.blocked', 'b.frozen', 'b.max_units', 'b.max_volume_m3', 'b.max_weight_kg', 'b.width', 'b.depth',
+      'b.level', 'b.blocked', 'b.frozen', 'b.max_units', 'b.max_pallets', 'b.max_volume_m3', 'b.max_weight_kg', 'b.width', 'b.depth',
       'b.height'])
     .where('b.id', '=', binId).executeTakeFirst();
   if (!bin) throw notFound('id', `no bin with id ${binId}`);
@@ -78,7 +83,7 @@ export async function inspectBin(db: Kysely<DB>, actor: Actor, binId: number): P
       .leftJoin('lots as l', 'l.id', 'sb.lot_id')
       .select(['s.id as skuId', 's.code as sku', 's.name as skuName', 'l.lot_no as lot', 'sb.lot_id as lotId',
         'l.expiry_date as expiry', 'o.code as owner', 'sb.owner_id as ownerId', 'sb.status', 'sb.qty', 'sb.reserved',
-        'sb.first_receipt_at as receivedAt',
+        'sb.first_receipt_at as receivedAt', 's.units_per_pallet as unitsPerPallet',
         sql<number>`(sb.qty * s.length_m * s.width_m * s.height_m)::float8`.as('volume'),
         sql<number>`(sb.qty * s.weight_kg)::float8`.as('weight')])
       .where('sb.bin_id', '=', binId).where('sb.qty', '>', 0)
@@ -112,24 +117,32 @@ export async function inspectBin(db: Kysely<DB>, actor: Actor, binId: number): P
   ]);
 
   let units = 0, reserved = 0, volume = 0, weight = 0;
+  // Pallets per SKU, lot and owner (statuses share a pallet).
+  const groups = new Map<string, { qty: number; unitsPerPallet: number | null }>();
   for (const c of contents) {
     units += Number(c.qty);
     reserved += Number(c.reserved);
     volume += Number(c.volume);
     weight += Number(c.weight);
+    const key = `${c.skuId}|${c.lotId ?? ''}|${c.ownerId}`;
+    const group = groups.get(key);
+    if (group) group.qty += Number(c.qty);
+    else groups.set(key, { qty: Number(c.qty), unitsPerPallet: c.unitsPerPallet ?? null });
   }
-  // As the snapshot: by volume, against the bin's volume (its box when no limit is set), clamped to 0..1.
-  const binVolume = Number(bin.max_volume_m3) > 0 ? Number(bin.max_volume_m3)
-    : Number(bin.width) * Number(bin.depth) * Number(bin.height);
-  const raw = units > 0 ? (binVolume > 0 ? volume / binVolume : 1) : 0;
-  const ratio = raw > 1 ? 1 : raw < 0 ? 0 : raw;
+  let pallets = 0;
+  for (const g of groups.values()) pallets += palletsFor(g.qty, g.unitsPerPallet);
+  const capacity = { units: nullableNumber(bin.max_units), pallets: nullableNumber(bin.max_pallets),
+    volume: nullableNumber(bin.max_volume_m3), weight: nullableNumber(bin.max_weight_kg) };
+  // Volume against the limit, else the bin's box (as the snapshot).
+  const ratio = fillRatio({ units, pallets, volume, weight }, { ...capacity,
+    volume: capacity.volume ?? Number(bin.width) * Number(bin.depth) * Number(bin.height) });
 
   return {
     bin: {
       id: Number(bin.id), code: bin.code, warehouseId: Number(bin.warehouse_id), zone: bin.zone, zoneKind: bin.zoneKind,
       aisle: bin.aisle ?? null, level: bin.level ?? null, blocked: bin.blocked, frozen: bin.frozen,
-      capacity: { units: bin.max_units ?? null, volume: bin.max_volume_m3 ?? null, weight: bin.max_weight_kg ?? null },
-      fill: { units, reserved, volume, weight, ratio },
+      capacity,
+      fill: { units, pallets, reserved, volume, weight, ratio },
     },
     contents: contents.map((c) => ({
       skuId: Number(c.skuId), sku: c.sku, skuName: c.skuName, lot: c.lot ?? null,

@@ -71,12 +71,15 @@ export function KpiStrip({ warehouse }: { warehouse: Warehouse | null }) {
   const byState = fleet && 'value' in fleet ? fleet.value.stats.byState : null;
   const busy = byState ? (byState.moving ?? 0) + (byState.loading ?? 0) + (byState.unloading ?? 0) : null;
   const hasSnapshot = state.snapshot !== null;
+  const occupancy = state.occupancy;
 
   return (
     <section className="kpi-strip" aria-label={t('kpi.title')}>
       <Kpi label={t('kpi.units')} value={hasSnapshot ? fmt.int(state.units) : DASH} />
-      <Kpi label={t('kpi.fill')} value={hasSnapshot ? fmt.percent(state.fill) : DASH}
-        extra={hasSnapshot ? <Meter value={state.fill} /> : null} />
+      <Kpi label={t('kpi.occupancy')} value={occupancy ? fmt.percent(occupancy.ratio) : DASH}
+        title={occupancy ? t('kpi.occupancyHint', { occupied: fmt.int(occupancy.occupied),
+          usable: fmt.int(occupancy.usable) }) : undefined}
+        extra={occupancy ? <Meter value={occupancy.ratio} /> : null} />
       <Kpi label={t('kpi.openTasks')} value={counted(tasks)} title={why(tasks)} />
       <Kpi label={t('kpi.picksHour')} value={counted(picks)} title={why(picks)} />
       <Kpi label={t('kpi.agvs')} title={why(fleet)} wide

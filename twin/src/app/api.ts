@@ -29,8 +29,10 @@ export type { StreamRecord };
 export interface BinInspection {
   bin: { id: number; code: string; warehouseId: number; zone: string; zoneKind: string; aisle: number | null;
     level: number | null; blocked: boolean; frozen: boolean;
-    capacity: { units: number | null; volume: number | null; weight: number | null };
-    fill: { units: number; reserved: number; volume: number; weight: number; ratio: number } };
+    /** Limits: base units, pallet positions, m³, kg; null = none. */
+    capacity: { units: number | null; pallets: number | null; volume: number | null; weight: number | null };
+    /** pallets: pallet positions in use; ratio: share of the binding limit, 0..1 (the snapshot's fill). */
+    fill: { units: number; pallets: number; reserved: number; volume: number; weight: number; ratio: number } };
   contents: Array<{ skuId: number; sku: string; skuName: string; lot: string | null; lotId: number | null;
     expiry: string | null; owner: string; ownerId: number; status: string; qty: number; reserved: number;
     receivedAt: string | null }>;

@@ -9,10 +9,13 @@ import { tableFromIPC } from 'apache-arrow';
 import type { LayoutJson } from '../scene/floor.ts';
 import { StreamClient, type StreamStatus } from '../stream/client.ts';
 import { AlertFeed } from './alerts.ts';
+import { tableOccupancy, type Occupancy } from './occupancy.ts';
 import { api, ApiError, session, type StreamRecord, type Warehouse } from './api.ts';
 
 /** What the app keeps of a snapshot: the Arrow bytes for the scene, and the figures the shell shows. */
-export interface SnapshotSummary { pos: number; skip: number[]; bins: number; units: number; fill: number;
+export interface SnapshotSummary { pos: number; skip: number[]; bins: number; units: number;
+  /** Location occupancy: usable storage locations holding stock (./occupancy.ts). */
+  occupancy: Occupancy;
   /** Highest bin level (for the level filter). */
   levels: number;
   arrow: Uint8Array }
@@ -26,8 +29,8 @@ export interface LiveState {
   layout: LayoutJson | null;
   /** Units on hand: the snapshot's sum, moved by every live stock delta since. */
   units: number;
-  /** Mean bin fill of the snapshot (0..1). */
-  fill: number;
+  /** Location occupancy of the snapshot: occupied / usable storage locations. */
+  occupancy: Occupancy | null;
   /** Stream position applied so far. */
   pos: number;
   /** Records applied since the snapshot. */
@@ -35,7 +38,7 @@ export interface LiveState {
   error: string | null;
 }
 
-const initial: LiveState = { status: 'idle', warehouse: null, snapshot: null, layout: null, units: 0, fill: 0, pos: -1,
+const initial: LiveState = { status: 'idle', warehouse: null, snapshot: null, layout: null, units: 0, occupancy: null, pos: -1,
   applied: 0, error: null };
 
 type Listener = () => void;
@@ -141,7 +144,7 @@ export class LiveStore {
   }
 
   private takeSnapshot(snapshot: SnapshotSummary) {
-    this.set({ snapshot, units: snapshot.units, fill: snapshot.fill, pos: snapshot.pos, applied: 0, error: null });
+    this.set({ snapshot, units: snapshot.units, occupancy: snapshot.occupancy, pos: snapshot.pos, applied: 0, error: null });
   }
 
   private set(patch: Partial<LiveState>) {
@@ -156,18 +159,15 @@ async function loadSnapshot(warehouseId: number): Promise<SnapshotSummary> {
   const table = tableFromIPC(arrow);
   const meta = table.schema.metadata;
   const units = table.getChild('units')?.toArray() as Int32Array | undefined;
-  const fill = table.getChild('fill')?.toArray() as Float32Array | undefined;
   const level = table.getChild('level')?.toArray() as Uint8Array | undefined;
   let u = 0;
-  let f = 0;
   let levels = 0;
   for (let i = 0; i < table.numRows; i++) {
     u += units?.[i] ?? 0;
-    f += fill?.[i] ?? 0;
     levels = Math.max(levels, level?.[i] ?? 0);
   }
   return { pos: Number(meta.get('wetms.pos') ?? 0), skip: JSON.parse(meta.get('wetms.skip') ?? '[]') as number[],
-    bins: table.numRows, units: u, fill: table.numRows ? f / table.numRows : 0, levels: Math.max(1, levels), arrow };
+    bins: table.numRows, units: u, occupancy: tableOccupancy(table), levels: Math.max(1, levels), arrow };
 }
 
 function describe(error: unknown): string {
