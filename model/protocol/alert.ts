@@ -33,6 +33,8 @@ export interface AlertPayload {
   lot?: string;
   taskId?: number;
   agv?: string;
+  /** 'monitor' for the scheduled monitor's alerts (server/domain/alerts); absent for those raised where things happen. */
+  source?: 'monitor';
   /** A summary of `total` further subjects of this kind (the monitor caps single alerts per run). */
   summary?: true;
   total?: number;

@@ -39,7 +39,7 @@ export function expiryCheck(horizonDays = EXPIRY_HORIZON_DAYS): AlertCheck {
           subject: `bin:${r.bin_id}/lot:${r.lot_id}`, level: expired ? 2 : 1,
           kind: expired ? 'stock_expired' : 'stock_expiring', severity: expired ? 'critical' : 'warning',
           message: expired ? `${qty} ${r.sku} lot ${r.lot} in ${r.bin} expired on ${r.expiry}`
-            : `${qty} ${r.sku} lot ${r.lot} in ${r.bin} expires on ${r.expiry} (in ${days} days)`,
+            : `${qty} ${r.sku} lot ${r.lot} in ${r.bin} expires on ${r.expiry} (${days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`})`,
           zoneId: Number(r.zone_id),
           details: { binId: Number(r.bin_id), bin: r.bin, sku: r.sku, lot: r.lot, expiry: r.expiry, days, qty },
         };

@@ -109,7 +109,7 @@ describe('alert sentences', async () => {
         expect(text, `${lng} ${kind}`).not.toMatch(/\{\{|\$t\(|server sentence|alerts\.|taskType\.|agvState\./);
       }
     }
-    expect(sentence(of(...payloads[0]!), 'en')).toBe('12 × MILK lot L7 in A-01 expires 2026-12-10 (in 3 days)');
+    expect(sentence(of(...payloads[0]!), 'en')).toBe('12 × MILK lot L7 in A-01 expires 2026-12-10 (3 d left)');
     expect(sentence(of(...payloads[1]!), 'en')).toBe('68 more stock lines expire within 7 days (zone STOR)');
     expect(sentence(of(...payloads[6]!), 'en')).toBe('Replenish task 88 open for 31 min (limit 30 min)');
     expect(sentence(of(...payloads[6]!), 'zh-CN')).toBe('补货任务 88 已开启 31 分钟（时限 30 分钟）');
