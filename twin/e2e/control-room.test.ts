@@ -2,7 +2,8 @@
  * End to end in a real headless Chromium (Debian's `chromium`, driven by playwright-core): the server on
  * embedded defaults (PGlite) with a small seeded warehouse, the app built from the current sources, and a
  * user who logs in, looks at the scene, inspects a bin, watches it change live, searches, switches to
- * Chinese and survives a dropped socket. Screenshots of the main views go to test-artifacts/e2e/.
+ * Chinese and survives a dropped socket. Screenshots of the main views go to test-artifacts/e2e/ (states the
+ * words change in, in both languages: `*-zh-CN.png`).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +52,31 @@ describe('control room in headless Chromium', () => {
     page.evaluate((id) => window.__wetmsScene?.project?.(id) ?? null, binIds.get(code)!);
   const text = async (testId: string) => (await page.getByTestId(testId).textContent())?.trim() ?? '';
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  /** Switch the language through the account menu (closes the menu again). */
+  async function setLanguage(lng: 'en' | 'zh-CN') {
+    await page.locator('.user-button').click();
+    await page.locator(`.menu button[lang="${lng}"]`).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lng);
+    await page.locator('.user-button').click();
+    await expect.poll(() => page.locator('.user-menu .menu').count()).toBe(0);
+  }
+  /** Hover a bin and wait for the tooltip naming it. */
+  async function hoverBin(code: string) {
+    const canvas = page.locator('canvas').first();
+    const at = (await projected(code))!;
+    await canvas.hover({ position: { x: at.x + 3, y: at.y + 2 } });
+    await canvas.hover({ position: at });
+    const tip = page.getByTestId('scene-tooltip');
+    await expect.poll(() => tip.textContent().catch(() => ''), { timeout: 5000 }).toContain(code);
+    return tip;
+  }
+  /** A locator's box lies inside the viewport (nothing pushed off-screen). */
+  async function inViewport(testId: string) {
+    const box = (await page.getByTestId(testId).boundingBox())!;
+    const size = page.viewportSize()!;
+    return box.height > 0 && box.y >= 0 && box.y + Math.min(box.height, 120) <= size.height && box.x >= 0
+      && box.x + box.width <= size.width;
+  }
   async function canvasPixels() {
     return PNG.sync.read(await page.locator('canvas').first().screenshot());
   }
@@ -140,7 +166,31 @@ describe('control room in headless Chromium', () => {
     expect(at.x).toBeGreaterThan(0);
     expect(at.y).toBeGreaterThan(0);
     expect(near(pixel(png, at.x, at.y), BACKGROUND, 6)).toBe(false);
+    // The default view is centred: the bins' picture has about as much room above it as below it.
+    const box = (await page.locator('canvas').first().boundingBox())!;
+    const ys = (await Promise.all([...binIds.keys()].map((code) => projected(code)))).map((p) => p!.y);
+    const above = Math.min(...ys);
+    const below = box.height - Math.max(...ys);
+    expect(Math.abs(above - below)).toBeLessThan(box.height * 0.2);
     await shot('02-scene');
+  });
+
+  it('shows a tooltip over a bin in 3D and in 2D: code, zone, fill', async () => {
+    const tip = await hoverBin(second);
+    expect(await tip.textContent()).toMatch(/Zone STOR.*Fill \d+(\.\d)?%.*Top SKU BOX/);
+    await shot('02b-tooltip-3d');
+    await setLanguage('zh-CN');
+    expect(await (await hoverBin(second)).textContent()).toMatch(/库区 STOR.*占用.*主要 SKU BOX/);
+    await shot('02b-tooltip-3d-zh-CN');
+    await setLanguage('en');
+    await page.getByRole('button', { name: '2D' }).click();
+    await page.waitForTimeout(900);
+    expect(await (await hoverBin(target)).textContent()).toContain('Top SKU BOX');
+    await shot('02c-tooltip-2d');
+    await page.mouse.move(5, 5);
+    await expect.poll(() => page.getByTestId('scene-tooltip').count()).toBe(0);
+    await page.getByRole('button', { name: '2D' }).click();
+    await page.waitForTimeout(900);
   });
 
   it('opens a bin inspector by clicking the bin, and it updates in place when stock moves', async () => {
@@ -154,7 +204,18 @@ describe('control room in headless Chromium', () => {
     expect(await text('bin-movements')).toContain('+40');
     const before = await colourOf(target);
     expect(before).not.toBe(null);
+    // Contents: SKU codes never wrap mid-code; a stock line without a lot says so.
+    const sku = page.getByTestId('bin-contents').locator('td .mono').first();
+    const lineHeight = await sku.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 17);
+    expect((await sku.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+    expect(await text('bin-contents')).toContain('No lot');
+    expect(await text('bin-contents')).not.toMatch(/–\s*received/i);
     await shot('03-inspector');
+    await setLanguage('zh-CN');
+    expect(await text('bin-contents')).toContain('无批次');
+    expect(await text('bin-inspector')).toMatch(/数量 \/ 最大数量/);
+    await shot('03-inspector-zh-CN');
+    await setLanguage('en');
 
     // Move every box out through the API: the inspector and the bin's colour follow within a second.
     const started = Date.now();
@@ -182,13 +243,21 @@ describe('control room in headless Chromium', () => {
   });
 
   it('searches a SKU: its bins are highlighted and listed, and choosing one flies there and inspects it', async () => {
+    // The inspector is open with its movement list: the search still has its own place, in view.
+    expect(await page.getByTestId('bin-inspector').isVisible()).toBe(true);
     await page.getByTestId('search-input').fill('BOX');
     const results = page.getByTestId('search-results');
     await expect.poll(() => text('search-results'), { timeout: 10_000 }).toContain(second);
     expect(await text('search-results')).toContain(spare);
     expect(await text('search-results')).not.toContain(target); // emptied above
     await page.waitForFunction(() => window.__wetmsScene?.highlighted === 2, undefined, { timeout: 5000 });
+    expect(await inViewport('search-results')).toBe(true);
+    expect(await inViewport('bin-inspector')).toBe(true);
     await shot('05-search');
+    await setLanguage('zh-CN');
+    await expect.poll(() => text('search-results')).toMatch(/匹配|SKU/);
+    await shot('05-search-zh-CN');
+    await setLanguage('en');
     await results.getByRole('button', { name: second }).click();
     await expect.poll(() => page.getByTestId('bin-inspector').getAttribute('data-bin'), { timeout: 10_000 }).toBe(second);
     await expect.poll(() => text('bin-units'), { timeout: 5000 }).toMatch(/^25\b/);
@@ -198,6 +267,12 @@ describe('control room in headless Chromium', () => {
     const at = (await projected(second))!;
     expect(Math.abs(at.x - box.width / 2)).toBeLessThan(box.width * 0.15);
     expect(Math.abs(at.y - box.height / 2)).toBeLessThan(box.height * 0.2);
+    // ... and the aisle around it stays in context: many bins in view, not one bin filling it.
+    const inView = await page.evaluate(() => window.__wetmsScene?.binsInView?.() ?? 0);
+    console.log(`e2e: ${inView} bins in view after fly-to`);
+    expect(inView).toBeGreaterThanOrEqual(12);
+    // Results stay open beside the inspector.
+    expect(await inViewport('search-results')).toBe(true);
     await shot('06-fly-to');
     await page.getByTestId('clear-highlight').click();
     await page.waitForFunction(() => window.__wetmsScene?.highlighted === 0, undefined, { timeout: 5000 });
@@ -208,18 +283,33 @@ describe('control room in headless Chromium', () => {
     await raiseAlert(w.t.db, w.warehouseId, 'short_pick', `short pick: 3 BOX missing in ${second}`,
       { binId: binIds.get(second)!, bin: second, sku: 'BOX', missing: 3 });
     await expect.poll(() => text('unread-alerts'), { timeout: 5000 }).toBe('1');
+    await page.getByTestId('alerts-bell').click();
     expect(await text('alerts')).toContain(`3 × BOX missing in ${second}`);
+    expect(await inViewport('alerts')).toBe(true);
     await shot('07-alert');
+    await setLanguage('zh-CN');
+    await page.getByTestId('alerts-bell').click();
+    await expect.poll(() => text('alerts')).toContain(second);
+    await shot('07-alert-zh-CN');
+    await page.keyboard.press('Escape');
+    await setLanguage('en');
+    await page.getByTestId('alerts-bell').click();
     await page.getByTestId('alerts').getByRole('button', { name: `Show ${second}` }).click();
     await expect.poll(() => page.getByTestId('bin-inspector').getAttribute('data-bin'), { timeout: 5000 }).toBe(second);
+    expect(await page.getByTestId('alerts').count()).toBe(0); // the popover closed: the inspector shows
+    expect(await text('unread-alerts')).toBe('1');
+    await page.getByTestId('alerts-bell').click();
     await page.getByRole('button', { name: 'Mark all read' }).click();
     expect(await page.getByTestId('unread-alerts').count()).toBe(0);
+    await page.keyboard.press('Escape');
   });
 
   it('switches to Chinese: labels, panels and the legend speak zh-CN', async () => {
     await page.getByRole('button', { name: 'Account menu' }).click();
     await page.getByRole('button', { name: '简体中文' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await page.locator('.menu-head .muted').textContent()).toBe('角色：管理员');
+    await shot('08-zh-CN-menu');
     expect(await page.locator('#panel-inspector').textContent()).toBe('详情');
     expect(await text('legend')).toContain('空');
     expect(await text('bin-inspector')).toContain('库存明细');
@@ -236,6 +326,9 @@ describe('control room in headless Chromium', () => {
   });
 
   it('shows the AGVs; clicking one opens its inspector with state and battery', async () => {
+    // Close the search results (they float over the scene's top left, where an AGV may stand).
+    await page.getByRole('button', { name: 'Close search results' }).click();
+    expect(await page.getByTestId('search-results').count()).toBe(0);
     await page.waitForFunction(() => window.__wetmsScene?.agvs === 2, undefined, { timeout: 10_000 });
     await expect.poll(() => page.locator('.kpi.wide').textContent(), { timeout: 10_000 }).toMatch(/busy.*idle.*charging/);
     await page.getByRole('button', { name: 'Reset view' }).click();
@@ -250,12 +343,28 @@ describe('control room in headless Chromium', () => {
     const body = await text('agv-inspector');
     expect(body).toContain('Battery');
     expect(body).toMatch(/idle|moving|charging/);
+    expect(body).toMatch(/Speed\s*\d+(\.\d+)? m\/s/);
     await shot('09-agv');
+    await setLanguage('zh-CN');
+    await expect.poll(() => text('agv-inspector')).toMatch(/速度\s*\d+(\.\d+)? 米\/秒/);
+    expect(await text('agv-inspector')).not.toContain('m/s');
+    await shot('09-agv-zh-CN');
+    await setLanguage('en');
+    // Hover the AGV: its id and state.
+    const agvAt = (await page.evaluate(() => window.__wetmsScene?.projectAgv?.(0) ?? null))!;
+    await page.locator('canvas').first().hover({ position: { x: agvAt.x + 2, y: agvAt.y } });
+    await page.locator('canvas').first().hover({ position: agvAt });
+    await expect.poll(() => page.getByTestId('scene-tooltip').textContent().catch(() => ''), { timeout: 5000 })
+      .toContain(detail.roster[0]);
+    expect(await text('scene-tooltip')).toMatch(/State: (idle|moving|moving, loaded|charging)/);
+    await shot('09b-agv-tooltip');
+    await page.mouse.move(5, 5);
     await inspector.getByRole('button', { name: 'Close inspector' }).click();
   });
 
   it('resyncs after the socket drops, with what changed meanwhile', async () => {
     const status = page.locator('[role=status]');
+    await page.getByTestId('search-input').fill('BOX');
     await page.getByTestId('search-results').getByRole('button', { name: second }).click();
     await expect.poll(() => text('bin-units'), { timeout: 5000 }).toMatch(/^25\b/);
     await page.evaluate(() => window.__wetmsLive!.dropConnection());
@@ -264,5 +373,24 @@ describe('control room in headless Chromium', () => {
     await expect.poll(() => status.getAttribute('data-status'), { timeout: 15_000 }).toBe('resynced');
     await expect.poll(() => text('bin-units'), { timeout: 5000 }).toMatch(/^30\b/);
     await shot('10-resynced');
+  });
+
+  it('answers unknown paths with a not-found page in both languages that links to the control room', async () => {
+    for (const path of ['/planner', '/pda', '/dashboard']) {
+      await page.goto(`${url}${path}`);
+      await page.getByTestId('not-found').waitFor({ timeout: 10_000 });
+      expect(await page.getByRole('heading').textContent()).toBe('This page does not exist');
+      expect(await text('not-found')).toContain(path);
+      expect(await page.locator('canvas').count()).toBe(0); // not the control room
+    }
+    await shot('11-not-found');
+    await page.getByRole('button', { name: '简体中文' }).click();
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('页面不存在');
+    expect(await page.getByRole('link', { name: '前往控制室' }).count()).toBe(1);
+    await shot('11-not-found-zh-CN');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Go to the control room' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    await page.locator('[role=status][data-status=live]').waitFor({ timeout: 30_000 }); // still signed in
   });
 });

@@ -13,7 +13,7 @@ export function useAlerts() {
 }
 
 /** Alerts of this warehouse since the page connected, newest first, unread ones marked, each with a fly-to. */
-export function AlertsPanel() {
+export function AlertsPanel({ onNavigate }: { onNavigate?: () => void } = {}) {
   const { t } = useTranslation();
   const feed = useAlerts();
   const alerts = feed.alerts;
@@ -28,7 +28,7 @@ export function AlertsPanel() {
           </div>
           <div className="alert-text">{alertText(t, a)}</div>
           {(a.binId !== undefined || a.agv) && (
-            <button type="button" className="link small" onClick={() => flyToAlert(a)}>
+            <button type="button" className="link small" onClick={() => { onNavigate?.(); void flyToAlert(a); }}>
               {t('panels.alerts.flyTo', { target: a.bin ?? a.agv })}
             </button>
           )}

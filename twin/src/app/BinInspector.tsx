@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { fmt } from '../i18n/index.ts';
 import type { StockDelta } from '../../../model/protocol/stream.ts';
 import { api, type BinInspection } from './api.ts';
+import { capacityLines } from './capacity.ts';
 import { applyStock } from './inspection.ts';
 import { live } from './live.ts';
 import { errorText } from './Login.tsx';
@@ -74,32 +75,56 @@ export function BinInspector({ binId }: { binId: number }) {
         <span style={{ width: `${fillPct}%` }} />
       </div>
       <dl className="facts">
-        <dt>{t('inspector.bin.units')}</dt>
-        <dd data-testid="bin-units">{fmt.int(bin.fill.units)}{bin.capacity.units != null ? ` / ${fmt.int(bin.capacity.units)}` : ''}</dd>
-        <dt>{t('inspector.bin.reserved')}</dt><dd>{fmt.int(bin.fill.reserved)}</dd>
-        <dt>{t('inspector.bin.fillLabel')}</dt><dd>{fmt.percent(bin.fill.ratio)}</dd>
-        <dt>{t('inspector.bin.weight')}</dt>
-        <dd>{fmt.decimal(bin.fill.weight)}{bin.capacity.weight != null ? ` / ${fmt.decimal(bin.capacity.weight)}` : ''} kg</dd>
+        {capacityLines(bin).map((line) => (
+          <div className="fact" key={line.label}>
+            <dt>{t(`inspector.bin.${line.label}`)}</dt>
+            <dd data-testid={`bin-${line.label === 'pallets' ? 'pallets' : 'units'}`}>
+              {line.value === null ? '–' : fmt.int(line.value)}{line.max !== null ? ` / ${fmt.int(line.max)}` : ''}
+            </dd>
+          </div>
+        ))}
+        <div className="fact"><dt>{t('inspector.bin.reserved')}</dt><dd>{fmt.int(bin.fill.reserved)}</dd></div>
+        <div className="fact"><dt>{t('inspector.bin.fillLabel')}</dt><dd>{fmt.percent(bin.fill.ratio)}</dd></div>
+        <div className="fact">
+          <dt>{t('inspector.bin.weight')}</dt>
+          <dd>{t('units.kilograms', { value: bin.capacity.weight != null
+            ? t('units.ofMax', { value: fmt.decimal(bin.fill.weight), max: fmt.decimal(bin.capacity.weight) })
+            : fmt.decimal(bin.fill.weight) })}</dd>
+        </div>
       </dl>
 
       <h4>{t('inspector.bin.contents', { count: contents.length })}</h4>
       {contents.length === 0 ? <p className="muted">{t('inspector.bin.empty')}</p> : (
-        <table className="grid" data-testid="bin-contents">
+        <table className="grid contents" data-testid="bin-contents">
+          <colgroup><col className="c-sku" /><col className="c-lot" /><col className="c-owner" /><col className="c-qty" /></colgroup>
           <thead><tr>
-            <th>{t('inspector.col.sku')}</th><th>{t('inspector.col.lot')}</th><th>{t('inspector.col.owner')}</th>
-            <th>{t('inspector.col.status')}</th><th className="num">{t('inspector.col.qty')}</th>
+            <th>{t('inspector.col.sku')}</th><th>{t('inspector.col.lot')}</th>
+            <th title={`${t('inspector.col.owner')} · ${t('inspector.col.status')}`}>{t('inspector.col.owner')}</th>
+            <th className="num">{t('inspector.col.qty')}</th>
           </tr></thead>
           <tbody>
             {contents.map((c) => (
               <tr key={`${c.skuId}/${c.lotId ?? 0}/${c.ownerId}/${c.status}`}>
-                <td><span className="mono">{c.sku}</span><br /><span className="muted small">{c.skuName}</span></td>
-                <td>{c.lot ?? '–'}{c.expiry && <><br /><span className={`small ${expiryTone(c.expiry)}`}>
-                  {t('inspector.bin.expires', { date: fmt.date(c.expiry) })}</span></>}
-                  {c.receivedAt && <><br /><span className="muted small">{t('inspector.bin.received', { date: fmt.date(c.receivedAt) })}</span></>}</td>
-                <td>{c.owner}</td>
-                <td><span className={`badge status-${c.status}`}>{t(`stockStatus.${c.status}`, { defaultValue: c.status })}</span></td>
-                <td className="num">{fmt.int(c.qty)}{c.reserved > 0 && <><br /><span className="muted small">
-                  {t('inspector.bin.reservedShort', { qty: fmt.int(c.reserved) })}</span></>}</td>
+                <td>
+                  <span className="mono one-line" title={c.sku}>{c.sku}</span>
+                  <span className="muted small clamp-2" title={c.skuName}>{c.skuName}</span>
+                </td>
+                <td>
+                  {c.lot ? <span className="mono one-line" title={c.lot}>{c.lot}</span>
+                    : <span className="muted one-line">{t('inspector.bin.noLot')}</span>}
+                  {c.expiry && <span className={`small one-line ${expiryTone(c.expiry)}`}
+                    title={t('inspector.bin.expires', { date: fmt.date(c.expiry) })}>
+                    {t('inspector.bin.expires', { date: fmt.shortDate(c.expiry) })}</span>}
+                  {c.receivedAt && <span className="muted small one-line"
+                    title={t('inspector.bin.received', { date: fmt.dateTime(c.receivedAt) })}>
+                    {t('inspector.bin.received', { date: fmt.shortDate(c.receivedAt) })}</span>}
+                </td>
+                <td>
+                  <span className="one-line" title={c.owner}>{c.owner}</span>
+                  <span className={`badge status-${c.status}`}>{t(`stockStatus.${c.status}`, { defaultValue: c.status })}</span>
+                </td>
+                <td className="num">{fmt.int(c.qty)}{c.reserved > 0 && <span className="muted small one-line">
+                  {t('inspector.bin.reservedShort', { qty: fmt.int(c.reserved) })}</span>}</td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AlertsBell } from './AlertsBell.tsx';
 import { api, type SessionUser, type Warehouse } from './api.ts';
 import { KpiStrip } from './KpiStrip.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -70,6 +71,7 @@ export function ControlRoom({ user, onLogout }: { user: SessionUser; onLogout: (
         </label>
         <div className="topbar-spacer" />
         <ConnectionIndicator />
+        <AlertsBell />
         <UserMenu user={user} onLogout={onLogout} />
       </header>
       {loadError && warehouses === null && <div className="banner error" role="alert">{loadError}</div>}

@@ -9,6 +9,8 @@ import { live } from './live.ts';
 import { useLive } from './useLive.ts';
 import { useView } from './useView.ts';
 import { view } from './view.ts';
+import { HoverStore, SceneTooltip } from './SceneTooltip.tsx';
+import { SearchPanel } from './SearchPanel.tsx';
 import { ZoneFilter } from './ZoneFilter.tsx';
 
 // three.js is large: the scene loads after the shell.
@@ -26,6 +28,7 @@ export function SceneArea() {
   const [levelMax, setLevelMax] = useState<number | undefined>(undefined);
   const scene = useRef<SceneHandle | null>(null);
   const warehouseId = state.warehouse?.id;
+  const warehouseCode = state.warehouse?.code;
   const subscribeRecords = useCallback((cb: Parameters<typeof live.onRecords>[0]) => live.onRecords(cb), []);
   const subscribeAgvFrames = useCallback((cb: (bytes: ArrayBuffer) => void) => live.onAgvFrames(cb), []);
   const fetchBins = useCallback((ids: number[]): Promise<PatchRow[]> =>
@@ -52,6 +55,20 @@ export function SceneArea() {
   const levels = state.snapshot?.levels ?? 1;
   const zoneCodes = useMemo(() => state.layout?.zones.map((z) => z.code) ?? [], [state.layout]);
   const agvIndex = selected?.kind === 'agv' ? selected.index ?? null : null;
+
+  // Hover tooltip: AGV ids come from the fleet's roster, fetched the first time an AGV is hovered.
+  const hover = useMemo(() => new HoverStore(), []);
+  const [roster, setRoster] = useState<{ code: string; ids: string[] } | null>(null);
+  const rosterWanted = useRef(false);
+  useEffect(() => hover.subscribe(() => {
+    const h = hover.get();
+    if (h?.kind !== 'agv' || !warehouseCode || rosterWanted.current) return;
+    rosterWanted.current = true;
+    api.fleet(warehouseCode).then((f) => setRoster({ code: warehouseCode, ids: f.roster }),
+      () => { rosterWanted.current = false; });
+  }), [hover, warehouseCode]);
+  useEffect(() => { rosterWanted.current = false; }, [warehouseCode]);
+  const agvIds = roster?.code === warehouseCode ? roster?.ids ?? null : null;
 
   return (
     <section className="scene-area" aria-label={t('scene.title')}>
@@ -82,6 +99,8 @@ export function SceneArea() {
           records: fmt.int(state.applied) })}</span>}
       </div>
       <div data-testid="scene-slot" className="scene-slot">
+        <SearchPanel warehouseId={warehouseId} />
+        <SceneTooltip store={hover} agvIds={agvIds} />
         {state.snapshot && state.layout ? (
           <Suspense fallback={<p className="muted scene-loading">{t('scene.loading')}</p>}>
             <Scene ref={attach} snapshot={state.snapshot.arrow} layout={state.layout} mode={mode} topDown={topDown}
@@ -90,7 +109,7 @@ export function SceneArea() {
               classOf={classOf} fetchBins={fetchBins}
               onSelectBin={(id) => view.select({ kind: 'bin', id })}
               onSelectAgv={(index) => void selectAgvByIndex(index)}
-              subscribeRecords={subscribeRecords} subscribeAgvFrames={subscribeAgvFrames} flash />
+              subscribeRecords={subscribeRecords} subscribeAgvFrames={subscribeAgvFrames} flash onHover={hover.set} />
           </Suspense>
         ) : (
           <p className="muted scene-loading">{state.status === 'error' ? state.error : t('scene.loading')}</p>

@@ -52,13 +52,18 @@ export function SearchPanel({ warehouseId }: { warehouseId: number | undefined }
 
   const bins = result?.binIds.length ?? 0;
   return (
-    <div className="search-panel">
+    <div className="scene-search" data-testid="search">
       <form role="search" onSubmit={(e) => e.preventDefault()}>
+        <span className="search-icon" aria-hidden="true">⌕</span>
         <input type="search" className="search" value={query} placeholder={t('panels.search.placeholder')}
-          aria-label={t('panels.search.title')} data-testid="search-input" onChange={(e) => setQuery(e.target.value)} />
+          aria-label={t('panels.search.title')} data-testid="search-input" onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => { if (e.key === 'Escape') setQuery(''); }} />
+        {query && <button type="button" className="icon search-clear" aria-label={t('panels.search.close')}
+          onClick={() => setQuery('')}>✕</button>}
       </form>
+      {query.trim() && (
+      <div className="search-popover" role="region" aria-label={t('panels.search.title')}>
       {error != null ? <p className="error-text" role="alert">{errorText(t, error)}</p>
-        : !query.trim() ? <p className="muted">{t('panels.search.empty')}</p>
         : busy && !result ? <p className="muted">{t('panels.search.searching')}</p>
         : result && (
           <div data-testid="search-results">
@@ -89,6 +94,8 @@ export function SearchPanel({ warehouseId }: { warehouseId: number | undefined }
             </ul>
           </div>
         )}
+      </div>
+      )}
     </div>
   );
 }

@@ -8,7 +8,7 @@ const row = (skuId: number, lotId: number | null, qty: number, reserved = 0) => 
   receivedAt: null });
 const inspection = (): BinInspection => ({
   bin: { id: 5, code: 'B5', warehouseId: 1, zone: 'Z', zoneKind: 'storage', aisle: 1, level: 1, blocked: false, frozen: false,
-    capacity: { units: 100, volume: 1, weight: 100 }, fill: { units: 30, reserved: 4, volume: 0.3, weight: 3, ratio: 0.3 } },
+    capacity: { units: 100, pallets: null, volume: 1, weight: 100 }, fill: { units: 30, pallets: 0, reserved: 4, volume: 0.3, weight: 3, ratio: 0.3 } },
   contents: [row(1, 7, 20, 4), row(2, null, 10)], tasks: [], movements: [],
 });
 const record = (skuId: number, lotId: number | null, qty: number, delta: number, reserved = 0): StockDelta => ({

@@ -51,5 +51,13 @@ export const fmt = {
   date: (at: string | number | Date) => new Intl.DateTimeFormat(i18n.language,
     { dateStyle: 'medium', ...(typeof at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(at) ? { timeZone: 'UTC' } : {}) })
     .format(new Date(at)),
+  /** A short date for narrow columns: day and month, with the year only when it is not this year's. */
+  shortDate: (at: string | number | Date, now: Date = new Date()) => {
+    const d = new Date(at);
+    const calendar = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(at);
+    const year = calendar ? d.getUTCFullYear() : d.getFullYear();
+    return new Intl.DateTimeFormat(i18n.language, { day: 'numeric', month: 'short',
+      ...(year !== now.getFullYear() ? { year: 'numeric' } : {}), ...(calendar ? { timeZone: 'UTC' } : {}) }).format(d);
+  },
   decimal: (n: number, digits = 1) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: digits }).format(n),
 };

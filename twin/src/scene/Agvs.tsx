@@ -10,6 +10,7 @@ import { agvColour, AgvTrack, type AgvSample } from './agvs.ts';
 import { hexToLinear } from './colours.ts';
 import { headingToYaw, toThree } from './coords.ts';
 import type { SceneDebug } from './debug.ts';
+import type { Pickers } from './Hover.tsx';
 
 export type AgvFrameInput = AgvFrame | ArrayBuffer | Uint8Array;
 
@@ -24,6 +25,8 @@ export interface AgvsProps {
   /** Filled with a function that locates an AGV (for fly-to). */
   locator?: RefObject<AgvLocator | null>;
   debug: SceneDebug;
+  /** Gets the AGVs' hover picker. */
+  pickers?: Pickers;
 }
 
 /** Slot of a roster index in a sample, or -1. */
@@ -50,7 +53,7 @@ function agvGeometry() {
 }
 
 /** All AGVs: one InstancedMesh, interpolated every frame while any AGV moves. */
-export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug }: AgvsProps) {
+export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug, pickers }: AgvsProps) {
   const invalidate = useThree((s) => s.invalidate);
   const track = useMemo(() => new AgvTrack(), []);
   const sample = useRef<AgvSample | undefined>(undefined);
@@ -97,6 +100,22 @@ export function Agvs({ subscribeAgvFrames, onSelectAgv, selected, locator, debug
     };
     return () => { if (locator) locator.current = null; };
   }, [locator, debug, camera, size]);
+  useEffect(() => {
+    if (!pickers) return;
+    pickers.agv = (raycaster) => {
+      const s = sample.current;
+      const mesh = meshRef.current;
+      if (!s || !mesh) return null;
+      for (const hit of raycaster.intersectObject(mesh, false)) {
+        const k = hit.instanceId;
+        if (k === undefined || k >= s.count) continue;
+        return { distance: hit.distance,
+          hover: { kind: 'agv', index: s.index[k]!, state: AGV_STATES[s.state[k]!]!, battery: s.battery[k]! } };
+      }
+      return null;
+    };
+    return () => { pickers.agv = undefined; };
+  }, [pickers]);
   // Place the ring at once when the selection changes (the AGV may be standing still).
   useEffect(() => {
     fresh.current = true;

@@ -11,6 +11,8 @@ import { colourAll, colourSome, type ColourMode, type ColourOptions } from './co
 import type { SceneDebug } from './debug.ts';
 import { toRanges, uploadAll, uploadRanges } from './dirty-ranges.ts';
 import { Flashes } from './flash.ts';
+import { binHover } from './hover.ts';
+import type { Pickers } from './Hover.tsx';
 
 export interface BinsProps {
   store: BinStore;
@@ -29,6 +31,8 @@ export interface BinsProps {
   /** Current rows of bins the stream left `dirty` (see BinStore.dirty); called debounced, one call at a time. */
   fetchBins?: (ids: number[]) => Promise<PatchRow[]>;
   debug: SceneDebug;
+  /** Gets the bins' hover picker. */
+  pickers?: Pickers;
 }
 
 /** Wait this long after a dirty bin appears before refetching (collects a burst into one request). */
@@ -39,7 +43,7 @@ const REFETCH_MAX = 500;
 /** All bins: one InstancedMesh (one draw call), colours in instanceColor uploaded by dirty ranges. */
 export function Bins(props: BinsProps) {
   const { store, orientation, mode, levelMax, zones, highlight, selected, classOf, flash, onSelectBin,
-    subscribeRecords, fetchBins, debug } = props;
+    subscribeRecords, fetchBins, debug, pickers } = props;
   const invalidate = useThree((s) => s.invalidate);
   const camera = useThree((s) => s.camera);
   const size = useThree((s) => s.size);
@@ -152,6 +156,33 @@ export function Bins(props: BinsProps) {
       return `#${c.getHexString()}`; // linear → sRGB
     };
   }, [debug, store, camera, size, base, colour, highlightIdx]);
+
+  // Hover: the nearest shown bin under the ray.
+  useEffect(() => {
+    if (!pickers) return;
+    pickers.bin = (raycaster) => {
+      for (const hit of raycaster.intersectObject(mesh, false)) {
+        const i = hit.instanceId;
+        if (i !== undefined && visible.current[i]) return { distance: hit.distance, hover: binHover(store, i) };
+      }
+      return null;
+    };
+    return () => { pickers.bin = undefined; };
+  }, [pickers, mesh, store]);
+
+  // Debug hook: how many shown bins are drawn inside the canvas (a fly-to keeps the aisle in view).
+  useEffect(() => {
+    debug.binsInView = () => {
+      let n = 0;
+      const v = new Vector3();
+      for (let i = 0; i < store.length; i++) {
+        if (!visible.current[i]) continue;
+        v.set(...toThree(store.x[i]!, store.y[i]!, store.z[i]!)).project(camera);
+        if (v.z < 1 && Math.abs(v.x) <= 1 && Math.abs(v.y) <= 1) n++;
+      }
+      return n;
+    };
+  }, [debug, store, camera]);
 
   // Live stock records: recolour only the changed bins, upload only their ranges.
   useEffect(() => {

@@ -15,8 +15,9 @@ export function Floor({ layout, zones }: { layout: LayoutJson; zones?: ReadonlyS
 
   const outlines = useMemo(() => lines(zoneOutlines(layout, zones), 0x8fa3b8), [layout, zones]);
   const aisles = useMemo(() => lines(edgeSegments(layout), 0x33404d), [layout]);
-  const docks = useMemo(() => markers(layout.docks, 0x4895ef, 0.9), [layout]);
-  const chargers = useMemo(() => markers(layout.chargers, 0x52b788, 0.5), [layout]);
+  // Neutral slates: docks and chargers are not in any legend, so they must not look like a fill or AGV colour.
+  const docks = useMemo(() => markers(layout.docks, 0x475569, 0.9), [layout]);
+  const chargers = useMemo(() => markers(layout.chargers, 0x94a3b8, 0.5), [layout]);
   useEffect(() => { invalidate(); }, [outlines, invalidate]);
   useEffect(() => () => dispose(outlines), [outlines]);
   useEffect(() => () => { dispose(aisles); dispose(docks); dispose(chargers); }, [aisles, docks, chargers]);

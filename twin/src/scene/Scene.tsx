@@ -13,6 +13,9 @@ import { FLY_TO_SPAN } from './coords.ts';
 import type { ColourMode, ColourOptions } from './colours.ts';
 import { createDebug, publishDebug, type SceneDebug } from './debug.ts';
 import { Floor } from './Floor.tsx';
+import { FloorLabels } from './FloorLabels.tsx';
+import { Hover, type Pickers } from './Hover.tsx';
+import type { SceneHover } from './hover.ts';
 import { orientations, type LayoutJson } from './floor.ts';
 import { Route, type RoutePoint } from './Route.tsx';
 
@@ -22,6 +25,7 @@ export type { PatchRow } from './bins.ts';
 export type { LayoutJson } from './floor.ts';
 export type { ColourMode } from './colours.ts';
 export type { AgvFrameInput } from './Agvs.tsx';
+export type { SceneHover } from './hover.ts';
 
 export interface SceneProps {
   /** Arrow IPC bytes of GET /api/warehouses/:id/snapshot; a new value rebuilds the bins. */
@@ -60,6 +64,10 @@ export interface SceneProps {
   classOf?: ColourOptions['classOf'];
   /** Receives the store once decoded (read-only use, e.g. a benchmark picking bins to change; dirty bins go through fetchBins). */
   onStore?: (store: BinStore) => void;
+  /** The bin or AGV under the pointer (for a tooltip), null when none; throttled. */
+  onHover?: (hover: SceneHover | null) => void;
+  /** Paint zone and aisle codes on the floor (default true). */
+  labels?: boolean;
   ref?: Ref<SceneHandle>;
 }
 
@@ -76,6 +84,7 @@ export default function Scene(props: SceneProps) {
   const debug = useMemo(createDebug, []);
   useEffect(() => publishDebug(debug), [debug]);
   const handle = useRef<SceneHandle | null>(null);
+  const pickers = useMemo<Pickers>(() => ({}), []);
   const agvLocator = useRef<AgvLocator | null>(null);
   useImperativeHandle(ref, () => ({
     flyTo: (...a) => handle.current?.flyTo(...a),
@@ -103,11 +112,14 @@ export default function Scene(props: SceneProps) {
       <ambientLight intensity={0.7} />
       <directionalLight position={[50, 120, 40]} intensity={1.6} />
       <Floor layout={layout} zones={props.zones} />
+      {props.labels !== false && <FloorLabels layout={layout} store={store} zones={props.zones} />}
       <Bins store={store} orientation={orientation} mode={props.mode} levelMax={props.levelMax} zones={props.zones}
         highlight={props.highlight} selected={props.selected} classOf={props.classOf} flash={props.flash}
-        onSelectBin={props.onSelectBin} subscribeRecords={props.subscribeRecords} fetchBins={props.fetchBins} debug={debug} />
+        onSelectBin={props.onSelectBin} subscribeRecords={props.subscribeRecords} fetchBins={props.fetchBins} debug={debug}
+        pickers={pickers} />
       <Agvs subscribeAgvFrames={props.subscribeAgvFrames} onSelectAgv={props.onSelectAgv} selected={props.selectedAgv}
-        locator={agvLocator} debug={debug} />
+        locator={agvLocator} debug={debug} pickers={pickers} />
+      {props.onHover && <Hover pickers={pickers} onHover={props.onHover} />}
       {props.route && props.route.length > 1 && <Route points={props.route} />}
       <CameraRig bounds={layout.bounds} height={rackHeight} topDown={props.topDown ?? false} handle={handle} />
       <RenderProbe debug={debug} />

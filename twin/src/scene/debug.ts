@@ -17,6 +17,8 @@ export interface SceneDebug {
   highlighted: number;
   /** Where an AGV (roster index) is drawn on the canvas (CSS pixels from its top left); null if not in the scene. */
   projectAgv?: (index: number) => { x: number; y: number } | null;
+  /** How many shown bins have their centre inside the canvas now. */
+  binsInView?: () => number;
   /** Where the centre of a bin's top face is on the canvas (CSS pixels from its top left); null if unknown. */
   project?: (binId: number) => { x: number; y: number } | null;
   /**

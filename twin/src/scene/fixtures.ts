@@ -4,7 +4,7 @@ import { snapshotToIPC, type WarehouseSnapshot } from '../../../server/stream/sn
 const NO_DAY = -0x80000000;
 
 export interface FixtureBin {
-  zone?: number; level?: number; x?: number; y?: number; z?: number; units?: number; fill?: number; flags?: number;
+  zone?: number; aisle?: number; level?: number; x?: number; y?: number; z?: number; units?: number; fill?: number; flags?: number;
   topSku?: number; oldestReceiptAt?: number; earliestExpiryDay?: number; maxUnits?: number;
 }
 
@@ -15,7 +15,7 @@ export function snapshotBytes(bins: FixtureBin[], skus = ['SKU-1', 'SKU-2'], pos
     pos, skip, warehouse: { id: 1, code: 'W1', name: 'Test' }, generatedAt: Date.UTC(2025, 0, 1), length: n,
     zones: [{ code: 'A', kind: 'storage' }, { code: 'B', kind: 'storage' }], skus,
     id: Int32Array.from(bins, (_, i) => 101 + i), code: bins.map((_, i) => `B-${i}`),
-    zone: Int32Array.from(bins, (b) => b.zone ?? 0), aisle: new Int16Array(n).fill(1),
+    zone: Int32Array.from(bins, (b) => b.zone ?? 0), aisle: Int16Array.from(bins, (b) => b.aisle ?? 1),
     level: Uint8Array.from(bins, (b) => b.level ?? 1),
     x: Float32Array.from(bins, (b, i) => b.x ?? i), y: Float32Array.from(bins, (b) => b.y ?? 0),
     z: Float32Array.from(bins, (b) => b.z ?? 0.5),
