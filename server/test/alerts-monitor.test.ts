@@ -242,4 +242,19 @@ describe.each(backends)('alert monitor on $name', (backend) => {
     expect(scoped.filter((a) => typeof a.zoneId === 'number').every((a) => a.zoneId === pickZone)).toBe(true);
     expect(all.some((a) => typeof a.zoneId === 'number' && a.zoneId !== pickZone)).toBe(true);
   });
+  it('a short pick raises its alert where it happens, with the bin, SKU and task for fly-to and zone scoping', async () => {
+    const bin = w.bins.STOR![12]!;
+    await gain(bin, 'BOX', 6);
+    const order = await w.ok('POST', '/api/outbound-orders', { warehouse: 'F1', code: 'SO-SHORT', type: 'sales',
+      owner: 'OWN1', customer: 'CUS1', lines: [{ sku: 'BOX', qty: 6 }] });
+    await w.ok('POST', `/api/outbound-orders/${order.id}/allocate`);
+    await w.ok('POST', '/api/waves', { warehouse: 'F1', mode: 'order', orders: ['SO-SHORT'] });
+    const task = await w.t.db.selectFrom('tasks as t').innerJoin('bins as b', 'b.id', 't.source_bin_id')
+      .select(['t.id', 't.qty', 'b.code', 'b.id as binId']).where('t.type', '=', 'pick').where('t.status', '=', 'open')
+      .orderBy('t.id', 'desc').executeTakeFirstOrThrow(); // the wave's pick task (allocation chose the bin)
+    const seq = await lastSeq(w.t);
+    await w.ok('POST', `/api/tasks/${task.id}/pick`, { bin: task.code, item: 'BOX', qty: 1, short: true });
+    expect(await alertsSince(seq)).toEqual([expect.objectContaining({ kind: 'short_pick', severity: 'warning',
+      bin: task.code, binId: Number(task.binId), sku: 'BOX', missing: Number(task.qty) - 1, taskId: Number(task.id) })]);
+  });
 });
