@@ -138,7 +138,7 @@ export class AlertMonitor {
 
     const toRaise = fresh.filter((c) => !c.announced);
     const byKind = new Map<AlertKind, AlertCandidate[]>();
-    for (const c of toRaise) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+    for (const c of toRaise) (byKind.get(c.kind) ?? byKind.set(c.kind, []).get(c.kind)!).push(c);
     let raised = 0, summaries = 0, summarized = 0;
     const zoneCodes = await this.zoneCodes(trx, warehouseId, toRaise.length > this.perKindLimit);
     for (const [kind, list] of byKind) {
@@ -148,7 +148,7 @@ export class AlertMonitor {
         raised++;
       }
       const byZone = new Map<number | null, AlertCandidate[]>();
-      for (const c of list.slice(this.perKindLimit)) byZone.set(c.zoneId, [...(byZone.get(c.zoneId) ?? []), c]);
+      for (const c of list.slice(this.perKindLimit)) (byZone.get(c.zoneId) ?? byZone.set(c.zoneId, []).get(c.zoneId)!).push(c);
       for (const [zoneId, rest] of byZone) {
         const { message, details } = check.summarize(kind, rest.length, rest[0]!);
         const zone = zoneId !== null ? zoneCodes.get(zoneId) ?? String(zoneId) : null;
