@@ -1,4 +1,36 @@
 /**
+ * The kinds of problem the API answers with (the last segment of the problem `type` URI), one per status, but
+ * two for 400: `validation` (an input is wrong: the problem names the field) and `bad-request` (the request as a
+ * whole cannot be read: malformed JSON, an empty body where one is needed).
+ */
+export const PROBLEM_KINDS = {
+  'validation': { status: 400, title: 'Bad input', description: 'an input is invalid: `field` names it' },
+  'bad-request': { status: 400, title: 'Bad request', description: 'the request cannot be read (malformed JSON ...)' },
+  'unauthorized': { status: 401, title: 'Unauthorized', description: 'not logged in, or the token is invalid or expired' },
+  'forbidden': { status: 403, title: 'Forbidden', description: 'your role or zones do not allow this' },
+  'not-found': { status: 404, title: 'Not found', description: 'no such route or record: `field` names the code or id' },
+  'conflict': { status: 409, title: 'Conflict',
+    description: 'conflicts with the current state (not enough stock, duplicate code ...)' },
+  'payload-too-large': { status: 413, title: 'Payload too large', description: 'the body is over the size limit' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'send application/json' },
+  'unprocessable': { status: 422, title: 'Unprocessable',
+    description: 'well-formed but not acceptable (expired lot, ambiguous stock, reused Idempotency-Key ...)' },
+  'rate-limited': { status: 429, title: 'Too many requests', description: 'slow down: retry after the given time' },
+  'internal': { status: 500, title: 'Internal error', description: 'a fault on our side; it has been logged' },
+} as const satisfies Record<string, { status: number; title: string; description: string }>;
+
+export type ProblemKind = keyof typeof PROBLEM_KINDS;
+
+const KIND_OF_STATUS = new Map<number, ProblemKind>(Object.entries(PROBLEM_KINDS)
+  .filter(([kind]) => kind !== 'bad-request').map(([kind, { status }]) => [status, kind as ProblemKind]));
+
+/** The kind of an HTTP status: 400 is `validation` unless the request as a whole was malformed. */
+export function problemKindOf(status: number, { malformed = false } = {}): ProblemKind {
+  if (status === 400 && malformed) return 'bad-request';
+  return KIND_OF_STATUS.get(status) ?? (status >= 500 ? 'internal' : 'bad-request');
+}
+
+/**
  * Domain errors carry an HTTP status and, where one input is at fault, the field that names it.
  * The HTTP layer renders them as application/problem+json; nothing else should throw for bad input.
  */
@@ -9,6 +41,8 @@ export class DomainError extends Error {
     message: string,
     readonly field?: string,
     readonly extra?: Record<string, unknown>,
+    /** Default: the status's kind (400 is `validation`). */
+    readonly kind: ProblemKind = problemKindOf(status),
   ) {
     super(message);
   }
@@ -30,6 +64,10 @@ export const forbidden = (message: string, field?: string) =>
   new DomainError(403, 'Forbidden', message, field);
 
 export const unauthorized = (message: string) => new DomainError(401, 'Unauthorized', message);
+
+/** A request that cannot be read as a whole (not one field's fault): `bad-request`. */
+export const badRequest = (message: string, field?: string) =>
+  new DomainError(400, 'Bad request', message, field, undefined, 'bad-request');
 
 /** Postgres error codes we translate instead of letting them surface as 500. */
 export function fromPostgresError(error: unknown): DomainError | undefined {

@@ -10,7 +10,8 @@ import { audit } from './audit.ts';
 import { fastifyLogOptions, logRequestsAtDebug, type LogSettings } from './logging.ts';
 import { auth, type RegisteredRoute } from './auth.ts';
 import { idempotency } from './idempotency.ts';
-import { sendProblem, toProblem } from './problem.ts';
+import { camelCaseResponses } from './camel-case.ts';
+import { problem, sendProblem, toProblem } from './problem.ts';
 import { validatorCompiler } from './validation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -60,10 +61,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, problem);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, {
-    type: 'https://wetms.dev/problems/404', title: 'Not found', status: 404,
-    detail: `no route ${request.method} ${request.url.split('?')[0]}`, instance: request.url,
-  }));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply,
+    problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, { instance: request.url })));
+  camelCaseResponses(app);
 
   await app.register(helmet, {
     // Swagger UI needs inline styles; everything else keeps helmet's defaults except

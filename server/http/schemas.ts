@@ -1,13 +1,12 @@
 import { Type } from 'typebox';
+import { PageQuery } from './pagination.ts';
 
 /** Schemas shared by several routes; each is declared once and feeds validation and OpenAPI alike. */
 export const Code = (description: string) =>
   Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\s]+$', description });
 
-export const Pagination = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'page size' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'rows to skip' })),
-};
+/** limit (default 100, at most 1000) and offset: the query parameters of every offset-paged list. */
+export const Pagination = PageQuery;
 
 export const StockStatus = Type.Enum(['available', 'qc', 'hold', 'damaged'],
   { description: 'available, qc (awaiting inspection), hold (frozen), damaged' });

@@ -11,7 +11,7 @@ describe.each(backends)('audit of refusals, abandoned idempotency keys, lot expi
     const refused = await stockPost(world.t, '/api/inventory/moves', { fromBin: a, toBin: b, sku: 'SKU-2', qty: 1 });
     expect(refused.statusCode).toBe(409);
     await stockPost(world.t, '/api/inventory/adjustments', { bin: a, sku: 'SKU-2', owner: 'OWN1', qty: 3, reason: 'found' });
-    const log = (await world.t.app.inject({ url: '/api/audit?limit=50', headers: bearer(world.t.adminToken) })).json() as
+    const log = (await world.t.app.inject({ url: '/api/audit?limit=50', headers: bearer(world.t.adminToken) })).json().items as
       { action: string; status: number; user: string }[];
     const stockEntries = log.filter((e) => e.action.includes('/api/inventory/'));
     expect(stockEntries).toEqual([expect.objectContaining({ action: 'POST /api/inventory/moves', status: 409,
@@ -42,7 +42,7 @@ describe.each(backends)('audit of refusals, abandoned idempotency keys, lot expi
     expect((await gain('2099-01-31')).statusCode).toBe(200);
     const other = await gain('2099-02-28');
     expect(other.statusCode).toBe(400);
-    expect(other.json().field).toBe('lotExpiry');
+    expect(other.json().field).toBe('body.lotExpiry');
     expect((await gain('2099-01-31')).statusCode).toBe(200);
   });
 });

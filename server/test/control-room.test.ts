@@ -31,10 +31,11 @@ describe.each(backends)('control room read API on $name', (backend) => {
     { bin, sku, qty, owner: 'OWN1', reason: 'stock', ...extra });
   const inspect = async (code: string, token?: string) =>
     w.ok('GET', `/api/control-room/bins/${await binId(code)}`, undefined, token);
-  const search = (q: string, token?: string, wh = w.warehouseId, extra = '') =>
+  const search = (q: string, token?: string, wh = w.warehouseCode, extra = '') =>
     w.ok('GET', `/api/control-room/warehouses/${wh}/search?q=${encodeURIComponent(q)}${extra}`, undefined, token);
   const matchOf = (r: any, kind: string, key: string) => r.matches.find((m: any) => m.kind === kind && m.key === key);
   let otherWarehouse: number;
+  let otherCode: string;
   let otherBin: string;
 
   it('stocks the warehouse: three SKUs and two lots in one bin, a move out, an order allocated and waved', async () => {
@@ -62,6 +63,7 @@ describe.each(backends)('control room read API on $name', (backend) => {
       kind: 'storage', temperature: 'ambient', origin: { x: 0, y: 0 }, aisles: 1, racksPerAisle: 1, levels: 1,
       binsPerLevel: 2, bin: { width: 1, depth: 1, height: 1, maxWeightKg: 100 } }] });
     otherWarehouse = wh2.id;
+    otherCode = wh2.code;
     otherBin = (await w.t.db.selectFrom('bins').select('code').where('warehouse_id', '=', wh2.id).orderBy('id')
       .executeTakeFirstOrThrow()).code;
     await gain(otherBin, 'BOX', 3);
@@ -84,7 +86,7 @@ describe.each(backends)('control room read API on $name', (backend) => {
     expect(r.bin.fill).toMatchObject({ units: 95, reserved: 12 });
     expect(r.bin.fill.volume).toBeCloseTo(15 * 0.05 * 0.02 * 0.02 + 30 * 0.008 + 50 * 0.002, 9);
     expect(r.bin.fill.weight).toBeCloseTo(15 * 0.05 + 30 * 1 + 50 * 1.05, 9);
-    const snap = await w.ok('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=json`);
+    const snap = await w.ok('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=json`);
     expect(r.bin.fill.ratio).toBeCloseTo(snap.bins.find((b: any) => b.code === stor0).fill, 6);
 
     expect(r.contents.map((c: any) => [c.sku, c.lot, c.expiry, c.qty, c.reserved])).toEqual([
@@ -190,14 +192,14 @@ describe.each(backends)('control room read API on $name', (backend) => {
     expect(await search('no-such-thing-at-all')).toEqual({ query: 'no-such-thing-at-all', matches: [], binIds: [],
       truncated: false });
     // The other warehouse sees only its own.
-    const there = await search('BOX', undefined, otherWarehouse);
+    const there = await search('BOX', undefined, otherCode);
     expect(there.matches.filter((m: any) => m.kind === 'sku')).toEqual([{ kind: 'sku', key: 'BOX', label: 'Box',
       bins: [{ id: await binId(otherBin), code: otherBin, qty: 3 }] }]);
   });
 
   it('caps binIds at limit and says so', async () => {
     const prefix = stor0.slice(0, 4);
-    const r = await search(prefix, undefined, w.warehouseId, '&limit=3');
+    const r = await search(prefix, undefined, w.warehouseCode, '&limit=3');
     expect(r.binIds).toHaveLength(3);
     expect(r.truncated).toBe(true);
   });
@@ -217,18 +219,18 @@ describe.each(backends)('control room read API on $name', (backend) => {
   });
 
   it('gives ABC classes of the SKUs with stock in the warehouse', async () => {
-    expect(await w.ok('GET', `/api/control-room/warehouses/${w.warehouseId}/sku-classes`))
+    expect(await w.ok('GET', `/api/control-room/warehouses/${w.warehouseCode}/sku-classes`))
       .toEqual({ classes: { BOLT: 'C', BOX: 'A', MILK: 'C' } });
     await w.ok('PATCH', '/api/skus/MILK', { abcClass: 'B' });
-    expect((await w.ok('GET', `/api/control-room/warehouses/${w.warehouseId}/sku-classes`)).classes.MILK).toBe('B');
-    expect(await w.ok('GET', `/api/control-room/warehouses/${w.warehouseId}/sku-classes`, undefined, opToken))
+    expect((await w.ok('GET', `/api/control-room/warehouses/${w.warehouseCode}/sku-classes`)).classes.MILK).toBe('B');
+    expect(await w.ok('GET', `/api/control-room/warehouses/${w.warehouseCode}/sku-classes`, undefined, opToken))
       .toEqual({ classes: { BOLT: 'C' } });
   });
 
   it('a zone-scoped operator inspects only bins of their zones and finds only those', async () => {
     const denied = await w.api('GET', `/api/control-room/bins/${await binId(stor0)}`, undefined, opToken);
     expect(denied.status).toBe(403);
-    expect(denied.body).toMatchObject({ status: 403, field: 'id' });
+    expect(denied.body).toMatchObject({ status: 403, field: 'params.id' });
     expect((await inspect(pick0, opToken)).contents).toMatchObject([{ sku: 'BOLT', qty: 7 }]);
 
     const r = await search('BOLT', opToken);
@@ -237,9 +239,9 @@ describe.each(backends)('control room read API on $name', (backend) => {
     expect(matchOf(await search('L1', opToken), 'lot', 'L1')).toBeUndefined(); // no L1 stock in PICK
     expect((await search(stor0, opToken)).matches).toEqual([]);
     // Another warehouse is outside their scope altogether.
-    const other = await w.api('GET', `/api/control-room/warehouses/${otherWarehouse}/search?q=BOX`, undefined, opToken);
+    const other = await w.api('GET', `/api/control-room/warehouses/${otherCode}/search?q=BOX`, undefined, opToken);
     expect(other.status).toBe(403);
-    expect((await w.api('GET', `/api/control-room/warehouses/${otherWarehouse}/sku-classes`, undefined, opToken))
+    expect((await w.api('GET', `/api/control-room/warehouses/${otherCode}/sku-classes`, undefined, opToken))
       .status).toBe(403);
   });
 
@@ -250,22 +252,22 @@ describe.each(backends)('control room read API on $name', (backend) => {
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json().field, url).toMatch(field);
     };
-    const base = `/api/control-room/warehouses/${w.warehouseId}`;
+    const base = `/api/control-room/warehouses/${w.warehouseCode}`;
     await problem('/api/control-room/bins/abc', 400, /^params\.id$/);
     await problem('/api/control-room/bins/0', 400, /^params\.id$/);
-    await problem('/api/control-room/bins/999999', 404, /^id$/);
+    await problem('/api/control-room/bins/999999', 404, /^params\.id$/);
     await problem(`${base}/search`, 400, /(^|\.)q$/);
     await problem(`${base}/search?q=`, 400, /(^|\.)q$/);
-    await problem(`${base}/search?q=%20%20%20`, 400, /^q$/);
+    await problem(`${base}/search?q=%20%20%20`, 400, /^query\.q$/);
     await problem(`${base}/search?q=${'x'.repeat(101)}`, 400, /(^|\.)q$/);
     await problem(`${base}/search?q=${'x'.repeat(201)}`, 400, /(^|\.)q$/);
     await problem(`${base}/search?q=BOX&limit=0`, 400, /limit$/);
     await problem(`${base}/search?q=BOX&limit=2001`, 400, /limit$/);
     await problem(`${base}/search?q=BOX&colour=red`, 400, /colour$/);
-    await problem('/api/control-room/warehouses/999999/search?q=BOX', 404, /^id$/);
-    await problem('/api/control-room/warehouses/x/search?q=BOX', 400, /^params\.id$/);
-    await problem('/api/control-room/warehouses/999999/sku-classes', 404, /^id$/);
-    const snap = `/api/warehouses/${w.warehouseId}/snapshot?format=json`;
+    await problem('/api/control-room/warehouses/NOPE/search?q=BOX', 404, /^params\.warehouse$/);
+    await problem('/api/control-room/warehouses/A%20B/search?q=BOX', 400, /^params\.warehouse$/);
+    await problem('/api/control-room/warehouses/NOPE/sku-classes', 404, /^params\.warehouse$/);
+    const snap = `/api/warehouses/${w.warehouseCode}/snapshot?format=json`;
     await problem(`${snap}&bins=abc`, 400, /(^|\.)bins$/);
     await problem(`${snap}&bins=1,,2`, 400, /(^|\.)bins$/);
     await problem(`${snap}&bins=1,-2`, 400, /(^|\.)bins$/);
@@ -275,17 +277,17 @@ describe.each(backends)('control room read API on $name', (backend) => {
   });
 
   it('the snapshot refetches just the named bins, with the same rows and stamp as the full snapshot', async () => {
-    const full = await w.ok('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=json`);
+    const full = await w.ok('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=json`);
     const wanted = [await binId(stor0), await binId(pick0), await binId(stagingBin), await binId(w.bins.COLD![0]!)];
     const list = [...wanted, await binId(otherBin), 987654321, wanted[0]].join(','); // another warehouse's, unknown, repeated
-    const part = await w.ok('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=json&bins=${list}`);
+    const part = await w.ok('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=json&bins=${list}`);
     expect(part.bins).toEqual(full.bins.filter((b: any) => wanted.includes(b.id)));
     expect(part.bins).toHaveLength(4);
     expect(part.pos).toBe(full.pos);
     expect(part.skip).toEqual(full.skip);
     expect(part.warehouse).toEqual(full.warehouse);
 
-    const res = await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${w.warehouseId}/snapshot?bins=${list}`,
+    const res = await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${w.warehouseCode}/snapshot?bins=${list}`,
       headers: bearer(w.t.adminToken) });
     expect(res.statusCode).toBe(200);
     const rows = tableFromIPC(res.rawPayload).toArray().map((r) => r.toJSON());
@@ -293,7 +295,7 @@ describe.each(backends)('control room read API on $name', (backend) => {
     expect(res.headers['x-wetms-pos']).toBe(String(full.pos));
 
     // A zone-scoped operator gets only the asked bins of their zones.
-    const scoped = await w.ok('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=json&bins=${list}`, undefined,
+    const scoped = await w.ok('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=json&bins=${list}`, undefined,
       opToken);
     expect(scoped.bins).toEqual(full.bins.filter((b: any) => b.id === ids[pick0]));
   });
@@ -304,7 +306,7 @@ describe.each(backends)('control room read API on $name', (backend) => {
     await raiseAlert(w.t.db, w.warehouseId, 'agv_fault', 'AGV-01 stopped: bumper', { agv: 'AGV-01' });
     await raiseAlert(w.t.db, otherWarehouse, 'qc_hold', 'elsewhere', { bin: otherBin });
     const alertsOf = (token?: string, extra = '') =>
-      w.ok('GET', `/api/control-room/warehouses/${w.warehouseId}/alerts${extra}`, undefined, token);
+      w.ok('GET', `/api/control-room/warehouses/${w.warehouseCode}/alerts${extra}`, undefined, token);
     // Not yet published by the relay: no stream position, not listed (the stream will bring them).
     expect((await alertsOf()).alerts).toEqual([]);
     const relay = new OutboxRelay(w.t.db, { pollMs: 5 });
@@ -322,17 +324,17 @@ describe.each(backends)('control room read API on $name', (backend) => {
     expect((await alertsOf(undefined, '?limit=1')).alerts).toHaveLength(1);
     const scoped = await alertsOf(opToken);
     expect(scoped.alerts.map((a: any) => a.payload.kind)).toEqual(['agv_fault', 'stock_below_min']);
-    const bad = await w.api('GET', `/api/control-room/warehouses/${w.warehouseId}/alerts?limit=0`);
+    const bad = await w.api('GET', `/api/control-room/warehouses/${w.warehouseCode}/alerts?limit=0`);
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toMatch(/limit/);
-    expect((await w.api('GET', `/api/control-room/warehouses/${otherWarehouse}/alerts`, undefined, opToken)).status)
+    expect((await w.api('GET', `/api/control-room/warehouses/${otherCode}/alerts`, undefined, opToken)).status)
       .toBe(403);
   });
 
   it('lists the routes in OpenAPI under control-room, reading with inventory:read', async () => {
     const doc = (await w.t.app.inject({ url: '/api/openapi.json' })).json();
-    for (const path of ['/api/control-room/bins/{id}', '/api/control-room/warehouses/{id}/search',
-      '/api/control-room/warehouses/{id}/sku-classes', '/api/control-room/warehouses/{id}/alerts',
+    for (const path of ['/api/control-room/bins/{id}', '/api/control-room/warehouses/{warehouse}/search',
+      '/api/control-room/warehouses/{warehouse}/sku-classes', '/api/control-room/warehouses/{warehouse}/alerts',
       '/api/fleet/{warehouse}/agvs/{agv}']) {
       expect(doc.paths[path]?.get?.tags, path).toContain('control-room');
     }

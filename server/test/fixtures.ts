@@ -18,6 +18,8 @@ export const smallLayout: LayoutSpec = {
 
 export interface SmallWorld {
   warehouseId: number;
+  /** The warehouse's code, which names it in API paths. */
+  warehouseCode: string;
   binsA: string[];
   binsB: string[];
 }
@@ -40,6 +42,7 @@ export async function seedSmallWorld(t: TestApp): Promise<SmallWorld> {
     .select(['b.code', 'z.code as zone']).where('b.warehouse_id', '=', wh.id).orderBy('b.code').execute();
   return {
     warehouseId: wh.id,
+    warehouseCode: wh.code,
     binsA: bins.filter((b) => b.zone === 'A').map((b) => b.code),
     binsB: bins.filter((b) => b.zone === 'B').map((b) => b.code),
   };

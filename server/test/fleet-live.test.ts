@@ -89,9 +89,9 @@ describe.each(backends)('live AGV fleet on $name', (backend) => {
     const follower = new FleetManager(w.t.db, gateway(1));
     const get = (agv: string) => w.api('GET', `/api/fleet/F1/agvs/${agv}`);
     w.t.app.fleet.manager = null;
-    expect(await get('AGV-001')).toMatchObject({ status: 409, body: { field: 'warehouse' } });
+    expect(await get('AGV-001')).toMatchObject({ status: 409, body: { field: 'params.warehouse' } });
     w.t.app.fleet.manager = follower; // no fleet process answers yet
-    expect(await get('AGV-001')).toMatchObject({ status: 409, body: { field: 'warehouse' } });
+    expect(await get('AGV-001')).toMatchObject({ status: 409, body: { field: 'params.warehouse' } });
     await leader.start();
     const live = leader.fleets.get(w.warehouseId)!;
     try {
@@ -136,7 +136,7 @@ describe.each(backends)('live AGV fleet on $name', (backend) => {
         const ahead = live.fleet.route(busy).slice(1);
         expect(d.route).toHaveLength(ahead.length + 1);
         expect(d.route[0]).toEqual({ x: state.x, y: state.y });
-        const layout = (await w.ok('GET', `/api/warehouses/${w.warehouseId}/layout`)) as { nodes: { id: string; x: number; y: number }[] };
+        const layout = (await w.ok('GET', `/api/warehouses/${w.warehouseCode}/layout`)) as { nodes: { id: string; x: number; y: number }[] };
         const node = layout.nodes.find((n) => n.id === ahead.at(-1))!;
         expect(d.route.at(-1)).toEqual({ x: node.x, y: node.y });
         expect(d.recentTasks[0]).toMatchObject({ id: Number(task.id), type: 'putaway', doneAt: null,
@@ -144,7 +144,7 @@ describe.each(backends)('live AGV fleet on $name', (backend) => {
 
         const unknown = await get('AGV-999');
         expect(unknown.status).toBe(404);
-        expect(unknown.body).toMatchObject({ field: 'agv', detail: expect.stringContaining('AGV-999') });
+        expect(unknown.body).toMatchObject({ field: 'params.agv', detail: expect.stringContaining('AGV-999') });
       }
       expect((await w.api('GET', '/api/fleet/NOPE/agvs/AGV-001')).status).toBe(404);
 

@@ -31,7 +31,7 @@ describe.each(backends)('count flow on $name', (backend) => {
       ...(lot ? { lot, lotExpiry } : {}) });
   const qtyIn = async (bin: string, sku: string) =>
     (await stockOf(w.t, sku)).filter((s) => s.bin === bin).reduce((a, s) => a + Number(s.qty), 0);
-  const taskOf = (count: any, bin: string) => count.lines.find((l: any) => l.bin === bin).task_id as number;
+  const taskOf = (count: any, bin: string) => count.lines.find((l: any) => l.bin === bin).taskId as number;
   const ledgerOf = (docRef: string) => w.t.db.selectFrom('ledger_entries as le')
     .innerJoin('movements as m', 'm.id', 'le.movement_id').innerJoin('bins as b', 'b.id', 'le.bin_id')
     .innerJoin('skus as s', 's.id', 'le.sku_id').select(['le.type', 'b.code as bin', 's.code as sku', 'le.qty_delta',
@@ -56,17 +56,17 @@ describe.each(backends)('count flow on $name', (backend) => {
   it('starts a dynamic count: a line per balance, a count task per bin, no stock touched', async () => {
     const seq = await lastSeq(w.t);
     dynamic = await w.ok('POST', '/api/counts', { warehouse: 'F1', kind: 'dynamic', bins: [S(0), S(1)] });
-    expect(dynamic).toMatchObject({ kind: 'dynamic', status: 'open', blind: true, tolerance_pct: 0, freeze: false,
+    expect(dynamic).toMatchObject({ kind: 'dynamic', status: 'open', blind: true, tolerancePct: 0, freeze: false,
       frozenBins: 0, summary: { lines: 2, counted: 0 } });
     expect(dynamic.code).toMatch(/^DC-\d+$/);
     expect(dynamic.tasks).toHaveLength(2);
     const events = await eventsSince(w.t, seq);
     expect(events.map((e) => e.type)).toEqual(['task.created', 'task.created']);
-    const tasks = await w.ok('GET', '/api/tasks?type=count', undefined, counter);
-    expect(tasks.map((t: any) => t.source_bin).sort()).toEqual([S(0), S(1)].sort());
+    const tasks = (await w.ok('GET', '/api/tasks?type=count', undefined, counter)).items;
+    expect(tasks.map((t: any) => t.sourceBin).sort()).toEqual([S(0), S(1)].sort());
     const again = await w.api('POST', '/api/counts', { warehouse: 'F1', kind: 'dynamic', bins: [S(1)] });
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ field: 'bins[0]' });
+    expect(again.body).toMatchObject({ field: 'body.bins[0]' });
     expect(again.body.detail).toContain(dynamic.code);
   });
 
@@ -74,7 +74,7 @@ describe.each(backends)('count flow on $name', (backend) => {
     const box = taskOf(dynamic, S(0));
     const wrong = await w.api('POST', `/api/tasks/${box}/count`, { bin: S(1), item: 'BOX', qty: 1 }, counter);
     expect(wrong.status).toBe(422);
-    expect(wrong.body.field).toBe('bin');
+    expect(wrong.body.field).toBe('body.bin');
     const seq = await lastSeq(w.t);
     const first = await w.ok('POST', `/api/tasks/${box}/count`, { bin: S(0), item: 'BOX', qty: 18 }, counter);
     expect(first).toMatchObject({ recount: true, countStatus: 'counting', lines: [{ sku: 'BOX', status: 'recount' }] });
@@ -84,7 +84,7 @@ describe.each(backends)('count flow on $name', (backend) => {
     expect(keysOf(view.lines)).not.toContain('expected_qty');
     expect(keysOf(view.lines)).not.toContain('variance');
     const managerView = await w.ok('GET', `/api/counts/${dynamic.id}`, undefined, manager);
-    expect(managerView.lines.find((l: any) => l.bin === S(0))).toMatchObject({ expected_qty: 20, status: 'recount' });
+    expect(managerView.lines.find((l: any) => l.bin === S(0))).toMatchObject({ expectedQty: 20, status: 'recount' });
 
     const second = await w.ok('POST', `/api/tasks/${box}/count`, { bin: S(0), item: 'BOX', qty: 17 }, counter);
     expect(second).toMatchObject({ recount: false, lines: [{ status: 'counted', recount: true, counted: 17 }], binLeft: 0 });
@@ -101,7 +101,7 @@ describe.each(backends)('count flow on $name', (backend) => {
     // Counting is over: now the counter may see the book too.
     const review = await w.ok('GET', `/api/counts/${dynamic.id}`, undefined, counter);
     expect(review.status).toBe('review');
-    expect(review.lines.map((l: any) => [l.bin, l.sku, l.expected_qty, l.counted_qty, l.recount_qty, l.final_qty, l.variance]))
+    expect(review.lines.map((l: any) => [l.bin, l.sku, l.expectedQty, l.countedQty, l.recountQty, l.finalQty, l.variance]))
       .toEqual([[S(0), 'BOX', 20, 18, 17, 17, -3], [S(1), 'BOLT', 50, 52, 52, 52, 2]]);
     // Nothing is posted before approval.
     expect(await qtyIn(S(0), 'BOX')).toBe(20);
@@ -130,7 +130,7 @@ describe.each(backends)('count flow on $name', (backend) => {
     expect(await taskStatuses(dynamic.tasks)).toEqual(['done', 'done']);
     const again = await w.api('POST', `/api/counts/${dynamic.id}/approve`, undefined, manager);
     expect(again.status).toBe(409);
-    expect(again.body.field).toBe('id');
+    expect(again.body.field).toBe('params.id');
     expect((await checkLedger(w.t.db)).ok).toBe(true);
   });
 
@@ -146,7 +146,7 @@ describe.each(backends)('count flow on $name', (backend) => {
     const seq = await lastSeq(w.t);
     const refused = await w.api('POST', `/api/counts/${count.id}/approve`, undefined, manager);
     expect(refused.status).toBe(409);
-    expect(refused.body.field).toBe('lines[0]');
+    expect(refused.body.field).toBe('body.lines[0]');
     expect(refused.body.detail).toContain(`line ${count.lines[0].id}`);
     expect(refused.body.detail).toContain('reserved');
     expect(await eventsSince(w.t, seq)).toEqual([]);
@@ -167,11 +167,11 @@ describe.each(backends)('count flow on $name', (backend) => {
     const seq = await lastSeq(w.t);
     const moveIn = await w.api('POST', '/api/inventory/moves', { fromBin: S(5), toBin: C(1), sku: 'BOLT', qty: 5 });
     expect(moveIn.status).toBe(409);
-    expect(moveIn.body.field).toBe('toBin');
+    expect(moveIn.body.field).toBe('body.toBin');
     expect(moveIn.body.detail).toContain(`bin ${C(1)} is frozen for a stock count`);
     const moveOut = await w.api('POST', '/api/inventory/moves', { fromBin: C(0), toBin: S(6), sku: 'MILK', qty: 1 });
     expect(moveOut.status).toBe(409);
-    expect(moveOut.body.field).toBe('fromBin');
+    expect(moveOut.body.field).toBe('body.fromBin');
     const scrap = await w.api('POST', '/api/inventory/scrap', { bin: C(0), sku: 'MILK', qty: 1, reason: 'torn' });
     expect(scrap.status).toBe(409);
     expect(scrap.body.detail).toContain('frozen');
@@ -182,7 +182,7 @@ describe.each(backends)('count flow on $name', (backend) => {
     const lot = await w.api('POST', `/api/tasks/${taskOf(periodic, C(0))}/count`, { bin: C(0), item: 'MILK', qty: 10 },
       counter);
     expect(lot.status).toBe(400);
-    expect(lot.body.field).toBe('lot');
+    expect(lot.body.field).toBe('body.lot');
     expect(await w.ok('POST', `/api/tasks/${taskOf(periodic, C(0))}/count`,
       { bin: C(0), item: 'MILK', lot: 'L1', qty: 10 }, counter)).toMatchObject({ recount: false, binLeft: 0 });
     for (const i of [1, 3]) {
@@ -214,7 +214,7 @@ describe.each(backends)('count flow on $name', (backend) => {
         unitsVariance: 5, netVariance: -1 },
     ]);
     expect(acc.total).toMatchObject({ linesCounted: 6, linesExact: 3, accuracyPct: 50 });
-    const list = await w.ok('GET', '/api/counts?warehouse=F1');
+    const list = (await w.ok('GET', '/api/counts?warehouse=F1')).items;
     expect(list.map((c: any) => c.status)).toEqual(['approved', 'cancelled', 'approved']);
   });
 
@@ -247,9 +247,9 @@ describe.each(backends)('count flow on $name', (backend) => {
     const wave = await w.ok('POST', '/api/waves', { warehouse: 'F1', mode: 'order', orders: ['SO-SP'] });
     const list = await w.ok('GET', `/api/pick-lists/${wave.pickLists[0].id}`);
     const stop = list.stops.find((s: any) => s.bin === S(0));
-    const short = await w.ok('POST', `/api/tasks/${stop.task_id}/pick`, { bin: S(0), item: 'BOX', qty: 2, short: true });
+    const short = await w.ok('POST', `/api/tasks/${stop.taskId}/pick`, { bin: S(0), item: 'BOX', qty: 2, short: true });
     const countTask = short.reallocated.countTaskId;
-    expect(await w.ok('GET', `/api/tasks/${countTask}`)).toMatchObject({ type: 'count', ref_type: 'short_pick' });
+    expect(await w.ok('GET', `/api/tasks/${countTask}`)).toMatchObject({ type: 'count', refType: 'short_pick' });
     expect(await qtyIn(S(0), 'BOX')).toBe(15);
 
     const seq = await lastSeq(w.t);
@@ -258,7 +258,7 @@ describe.each(backends)('count flow on $name', (backend) => {
     expect(keysOf(first)).not.toContain('expected');
     const count = await w.ok('GET', `/api/counts/${first.countId}`, undefined, manager);
     expect(count).toMatchObject({ kind: 'dynamic', trigger: 'short_pick', tasks: [countTask],
-      lines: [{ bin: S(0), sku: 'BOX', expected_qty: 15, counted_qty: 0 }] });
+      lines: [{ bin: S(0), sku: 'BOX', expectedQty: 15, countedQty: 0 }] });
     expect(await w.ok('POST', `/api/tasks/${countTask}/count`, { bin: S(0), qty: 0 }, counter))
       .toMatchObject({ countStatus: 'review' });
     await w.ok('POST', `/api/counts/${first.countId}/approve`, undefined, manager);

@@ -37,6 +37,8 @@ export const BOX_GTIN = '04006381333931';
 export interface FlowWorld {
   t: TestApp;
   warehouseId: number;
+  /** The warehouse's code, which names it in API paths. */
+  warehouseCode: string;
   bins: Record<string, string[]>;
   api: (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, token?: string) =>
     Promise<{ status: number; body: any }>;
@@ -81,7 +83,7 @@ export function useFlowWorld(backend: { url?: string }, options: Parameters<type
       .select(['b.code', 'z.code as zone']).where('b.warehouse_id', '=', wh.id).orderBy('b.pick_seq').execute();
     const bins: Record<string, string[]> = {};
     for (const r of rows) (bins[r.zone] ??= []).push(r.code);
-    Object.assign(world, { t, warehouseId: wh.id, bins, api, ok });
+    Object.assign(world, { t, warehouseId: wh.id, warehouseCode: wh.code, bins, api, ok });
   });
   afterAll(async () => world.t?.close());
   return world;

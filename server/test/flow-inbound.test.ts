@@ -14,8 +14,8 @@ describe.each(backends)('inbound flow on $name', (backend) => {
       owner: 'OWN1', supplier: 'SUPQC', lines: [{ sku: 'MILK', qty: 100 }, { sku: 'BOX', qty: 40 }] });
     orderId = order.id;
     expect(order.status).toBe('open');
-    expect(order.dock_bin).toBe(w.bins.STAGE![0]);
-    expect(order.lines.map((l: any) => [l.sku, l.expected_qty, l.received_qty])).toEqual([['MILK', 100, 0], ['BOX', 40, 0]]);
+    expect(order.dockBin).toBe(w.bins.STAGE![0]);
+    expect(order.lines.map((l: any) => [l.sku, l.expectedQty, l.receivedQty])).toEqual([['MILK', 100, 0], ['BOX', 40, 0]]);
   });
 
   it('receives a GS1-128 scan into QC, with lot and expiry read from the scan', async () => {
@@ -23,14 +23,14 @@ describe.each(backends)('inbound flow on $name', (backend) => {
     const scan = `]C1${'01' + MILK_GTIN}17${gs1Date(expiry)}10L-A\x1d3760`;
     const r = await w.ok('POST', `/api/inbound-orders/${orderId}/receipts`, { scan });
     expect(r).toMatchObject({ sku: 'MILK', lot: 'L-A', expiry, qty: 60, status: 'qc', bin: w.bins.STAGE![0],
-      line: { line_no: 1, expected_qty: 100, received_qty: 60 }, next: { type: 'qc' } });
+      line: { lineNo: 1, expectedQty: 100, receivedQty: 60 }, next: { type: 'qc' } });
     expect(await stockOf(w.t, 'MILK')).toEqual([{ bin: w.bins.STAGE![0], lot: 'L-A', status: 'qc', qty: 60, reserved: 0 }]);
     const events = await eventsSince(w.t, seq);
     expect(events.map((e) => e.type)).toEqual(['stock.changed', 'inbound.updated', 'task.created', 'alert']);
     expect((events[0]!.payload as any).legs[0]).toMatchObject({ delta: 60, qtyAfter: 60, status: 'qc' });
     expect((events[3]!.payload as any).kind).toBe('qc_hold');
     const task = await w.ok('GET', `/api/tasks/${r.next.taskId}`);
-    expect(task).toMatchObject({ type: 'qc', status: 'open', source_bin: w.bins.STAGE![0], sku: 'MILK', lot: 'L-A', qty: 60 });
+    expect(task).toMatchObject({ type: 'qc', status: 'open', sourceBin: w.bins.STAGE![0], sku: 'MILK', lot: 'L-A', qty: 60 });
   });
 
   it('refuses an over-receipt, an unexpected SKU, an expired or short-dated lot, and writes nothing', async () => {
@@ -50,17 +50,17 @@ describe.each(backends)('inbound flow on $name', (backend) => {
     expect(shortDated.body.detail).toContain('at least 7 days');
     const noLot = await w.api('POST', `/api/inbound-orders/${orderId}/receipts`, { scan: MILK_GTIN, qty: 1 });
     expect(noLot.status).toBe(400);
-    expect(noLot.body.field).toBe('lot');
+    expect(noLot.body.field).toBe('body.lot');
     expect(await eventsSince(w.t, seq)).toEqual([]);
     expect(await stockOf(w.t, 'MILK')).toHaveLength(1);
   });
 
   it('QC partial: passed stock is released with a putaway task, failed stock goes to quarantine on hold', async () => {
-    const qc = (await w.ok('GET', '/api/tasks?type=qc')).find((t: any) => t.lot === 'L-A');
-    const inspectionId = qc.ref_id;
+    const qc = (await w.ok('GET', '/api/tasks?type=qc')).items.find((t: any) => t.lot === 'L-A');
+    const inspectionId = qc.refId;
     const bad = await w.api('POST', `/api/qc-inspections/${inspectionId}/result`, { result: 'partial', passedQty: 50 });
     expect(bad.status).toBe(400);
-    expect(bad.body.field).toBe('disposition');
+    expect(bad.body.field).toBe('body.disposition');
     const seq = await lastSeq(w.t);
     const r = await w.ok('POST', `/api/qc-inspections/${inspectionId}/result`,
       { result: 'partial', passedQty: 50, disposition: 'quarantine', note: 'ten cartons crushed' });
@@ -77,25 +77,25 @@ describe.each(backends)('inbound flow on $name', (backend) => {
   });
 
   it('suggests a putaway bin with its reasons, refuses an unfit override, and puts away on the scan', async () => {
-    const task = (await w.ok('GET', '/api/tasks?type=putaway')).find((t: any) => t.sku === 'MILK');
-    expect(task.target_bin).toMatch(/^F1-A0[1-3]-/); // ambient storage (STOR aisles 1-3), not chilled, not the pick face rule-breakers
+    const task = (await w.ok('GET', '/api/tasks?type=putaway')).items.find((t: any) => t.sku === 'MILK');
+    expect(task.targetBin).toMatch(/^F1-A0[1-3]-/); // ambient storage (STOR aisles 1-3), not chilled, not the pick face rule-breakers
     expect(task.details.suggestion.reasons.length).toBeGreaterThan(0);
     const suggestions = await w.ok('GET', `/api/tasks/${task.id}/putaway-suggestions`);
-    expect(suggestions.suggestions[0].code).toBe(task.target_bin);
+    expect(suggestions.suggestions[0].code).toBe(task.targetBin);
 
     const noReason = await w.api('POST', `/api/tasks/${task.id}/putaway`, { bin: w.bins.STOR!.at(-1) });
     expect(noReason.status).toBe(400);
-    expect(noReason.body.field).toBe('reason');
+    expect(noReason.body.field).toBe('body.reason');
     const chilled = await w.api('POST', `/api/tasks/${task.id}/putaway`, { bin: w.bins.COLD![0], reason: 'closer' });
     expect(chilled.status).toBe(409);
     expect(chilled.body.detail).toContain('chilled');
 
     const seq = await lastSeq(w.t);
-    const done = await w.ok('POST', `/api/tasks/${task.id}/putaway`, { bin: task.target_bin });
-    expect(done).toMatchObject({ status: 'done', doneQty: 50, bin: task.target_bin });
-    expect((await stockOf(w.t, 'MILK')).find((s) => s.bin === task.target_bin)).toMatchObject({ qty: 50, status: 'available' });
+    const done = await w.ok('POST', `/api/tasks/${task.id}/putaway`, { bin: task.targetBin });
+    expect(done).toMatchObject({ status: 'done', doneQty: 50, bin: task.targetBin });
+    expect((await stockOf(w.t, 'MILK')).find((s) => s.bin === task.targetBin)).toMatchObject({ qty: 50, status: 'available' });
     expect((await eventsSince(w.t, seq)).map((e) => e.type)).toEqual(['stock.changed', 'task.updated']);
-    const replay = await w.api('POST', `/api/tasks/${task.id}/putaway`, { bin: task.target_bin });
+    const replay = await w.api('POST', `/api/tasks/${task.id}/putaway`, { bin: task.targetBin });
     expect(replay.status).toBe(409);
   });
 
@@ -109,7 +109,7 @@ describe.each(backends)('inbound flow on $name', (backend) => {
     expect(r2.next.targetBin).toBeTruthy();
     const closed = await w.ok('POST', `/api/inbound-orders/${orderId}/close`, { note: 'truck short' });
     expect(closed.status).toBe('closed');
-    expect(closed.discrepancies.map((d: any) => [d.kind, d.expected_qty, d.received_qty]).sort())
+    expect(closed.discrepancies.map((d: any) => [d.kind, d.expectedQty, d.receivedQty]).sort())
       .toEqual([['short', 100, 60], ['short', 40, 30]]);
     const late = await w.api('POST', `/api/inbound-orders/${orderId}/receipts`, { scan: 'BOX', qty: 1 });
     expect(late.status).toBe(409);

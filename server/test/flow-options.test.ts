@@ -58,7 +58,7 @@ describe.each(backends)('workflow options on $name', (backend) => {
     await w.ok('POST', `/api/inbound-orders/${blind.id}/receipts`, { scan: 'BOLT', qty: 7 });
     await w.ok('POST', `/api/inbound-orders/${blind.id}/receipts`, { scan: 'BOLT', qty: 3 });
     const after = await w.ok('GET', `/api/inbound-orders/${blind.id}`);
-    expect(after.lines.map((l: any) => [l.sku, l.expected_qty, l.received_qty])).toEqual([['BOLT', 0, 10]]);
+    expect(after.lines.map((l: any) => [l.sku, l.expectedQty, l.receivedQty])).toEqual([['BOLT', 0, 10]]);
     const closed = await w.ok('POST', `/api/inbound-orders/${blind.id}/close`, {});
     expect(closed.discrepancies.map((d: any) => d.kind)).toEqual(['unexpected']);
   });
@@ -67,7 +67,7 @@ describe.each(backends)('workflow options on $name', (backend) => {
     await w.ok('PATCH', '/api/suppliers/SUP1', { overReceiptPct: 10 });
     const po = await w.ok('POST', '/api/inbound-orders', { warehouse: 'F1', code: 'PO-TOL', type: 'purchase',
       owner: 'OWN1', supplier: 'SUP1', lines: [{ sku: 'BOX', qty: 20 }] });
-    expect(po.over_receipt_pct).toBe(10);
+    expect(po.overReceiptPct).toBe(10);
     await w.ok('POST', `/api/inbound-orders/${po.id}/receipts`, { scan: 'BOX', qty: 22 });
     const over = await w.api('POST', `/api/inbound-orders/${po.id}/receipts`, { scan: 'BOX', qty: 1 });
     expect(over.status).toBe(409);
@@ -86,7 +86,7 @@ describe.each(backends)('workflow options on $name', (backend) => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
     const order = await w.ok('GET', `/api/inbound-orders/${po.id}`);
-    expect(order.lines[0].received_qty).toBe(4);
+    expect(order.lines[0].receivedQty).toBe(4);
     const receipts = await w.t.db.selectFrom('receipts').select('id').where('order_id', '=', po.id).execute();
     expect(receipts).toHaveLength(1);
   });

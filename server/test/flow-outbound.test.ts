@@ -37,7 +37,7 @@ describe.each(backends)('outbound flow on $name', (backend) => {
       { lineNo: 2, sku: 'BOX', strategy: 'fifo', allocated: 12, backorder: 0 },
     ]);
     const detail = await w.ok('GET', `/api/outbound-orders/${orderId}`);
-    expect(detail.allocations.filter((a: any) => a.line_no === 1).map((a: any) => [a.lot, a.qty]))
+    expect(detail.allocations.filter((a: any) => a.lineNo === 1).map((a: any) => [a.lot, a.qty]))
       .toEqual([['EARLY', 20], ['LATE', 10]]);
     const atp = await w.ok('GET', '/api/stock/atp?sku=MILK');
     expect(JSON.stringify(atp)).toContain('"reserved":30');
@@ -55,8 +55,8 @@ describe.each(backends)('outbound flow on $name', (backend) => {
     const wave = await w.ok('POST', '/api/waves', { warehouse: 'F1', mode: 'order', orders: ['SO-1'] });
     expect(wave.pickLists).toHaveLength(1);
     const list = await w.ok('GET', `/api/pick-lists/${wave.pickLists[0].id}`);
-    expect(list.distance_m).toBeGreaterThan(0);
-    expect(list.route_method).toBeTruthy();
+    expect(list.distanceM).toBeGreaterThan(0);
+    expect(list.routeMethod).toBeTruthy();
     expect(list.stops).toHaveLength(4);
     expect(list.stops.map((s: any) => s.seq)).toEqual([1, 2, 3, 4]);
     pickTasks = list.stops;
@@ -67,15 +67,15 @@ describe.each(backends)('outbound flow on $name', (backend) => {
     const milk = pickTasks.find((s) => s.sku === 'MILK')!;
     const seq = await lastSeq(w.t);
     const tries: [object, number, string, string][] = [
-      [{ bin: w.bins.STOR![1], item: 'MILK', lot: milk.lot, qty: 1 }, 422, 'bin', 'wrong bin'],
-      [{ bin: milk.bin, item: 'BOX', qty: 1 }, 422, 'item', 'wrong item'],
-      [{ bin: milk.bin, item: 'MILK', lot: 'OTHER', qty: 1 }, 422, 'lot', 'wrong lot'],
-      [{ bin: milk.bin, item: 'MILK', qty: 1 }, 400, 'lot', 'lot-tracked'],
-      [{ bin: milk.bin, item: 'MILK', lot: milk.lot, qty: milk.qty + 1 }, 422, 'qty', 'more than allocated'],
-      [{ bin: milk.bin, qty: 1 }, 400, 'item', 'scan the item'],
+      [{ bin: w.bins.STOR![1], item: 'MILK', lot: milk.lot, qty: 1 }, 422, 'body.bin', 'wrong bin'],
+      [{ bin: milk.bin, item: 'BOX', qty: 1 }, 422, 'body.item', 'wrong item'],
+      [{ bin: milk.bin, item: 'MILK', lot: 'OTHER', qty: 1 }, 422, 'body.lot', 'wrong lot'],
+      [{ bin: milk.bin, item: 'MILK', qty: 1 }, 400, 'body.lot', 'lot-tracked'],
+      [{ bin: milk.bin, item: 'MILK', lot: milk.lot, qty: milk.qty + 1 }, 422, 'body.qty', 'more than allocated'],
+      [{ bin: milk.bin, qty: 1 }, 400, 'body.item', 'scan the item'],
     ];
     for (const [body, status, field, words] of tries) {
-      const res = await w.api('POST', `/api/tasks/${milk.task_id}/pick`, body);
+      const res = await w.api('POST', `/api/tasks/${milk.taskId}/pick`, body);
       expect(res.status, JSON.stringify(res.body)).toBe(status);
       expect(res.body.field).toBe(field);
       expect(res.body.detail).toContain(words);
@@ -86,7 +86,7 @@ describe.each(backends)('outbound flow on $name', (backend) => {
   it('picks every stop to the staging lane, keeping the reservation for the order', async () => {
     for (const stop of pickTasks) {
       const seq = await lastSeq(w.t);
-      const r = await w.ok('POST', `/api/tasks/${stop.task_id}/pick`,
+      const r = await w.ok('POST', `/api/tasks/${stop.taskId}/pick`,
         { bin: stop.bin, item: stop.sku, ...(stop.lot ? { lot: stop.lot } : {}), qty: stop.qty });
       expect(r.status).toBe('done');
       const types = (await eventsSince(w.t, seq)).map((e) => e.type);
@@ -95,10 +95,10 @@ describe.each(backends)('outbound flow on $name', (backend) => {
     const order = await w.ok('GET', `/api/outbound-orders/${orderId}`);
     expect(order.status).toBe('picked');
     // The pick face gave its last 8 BOX and the EARLY lot's bin its last 20 MILK: dynamic counts confirm both empty.
-    const counts = await w.ok('GET', '/api/tasks?type=count');
-    expect(counts.map((c: any) => [c.source_bin, c.details.trigger]).sort())
+    const counts = (await w.ok('GET', '/api/tasks?type=count')).items;
+    expect(counts.map((c: any) => [c.sourceBin, c.details.trigger]).sort())
       .toEqual([[w.bins.PICK![0], 'bin_empty'], [w.bins.STOR![5], 'bin_empty']].sort());
-    const staged = (await stockOf(w.t, 'MILK')).filter((s) => s.bin === order.staging_bin);
+    const staged = (await stockOf(w.t, 'MILK')).filter((s) => s.bin === order.stagingBin);
     expect(staged.map((s) => [s.lot, s.qty, s.reserved])).toEqual(expect.arrayContaining([['EARLY', 20, 20], ['LATE', 10, 10]]));
   });
 
@@ -119,28 +119,28 @@ describe.each(backends)('outbound flow on $name', (backend) => {
     expect(events.map((e) => e.type)).toEqual(['stock.changed', 'outbound.updated', 'shipment.shipped']);
     expect(events[2]!.payload).toMatchObject({ order: 'SO-1', customer: 'CUS1', carrier: 'SF', trackingNo: 'SF123' });
     const order = await w.ok('GET', `/api/outbound-orders/${orderId}`);
-    expect((await stockOf(w.t, 'MILK')).filter((s) => s.bin === order.staging_bin)).toEqual([]);
-    expect(order.lines.map((l: any) => l.shipped_qty)).toEqual([30, 12]);
+    expect((await stockOf(w.t, 'MILK')).filter((s) => s.bin === order.stagingBin)).toEqual([]);
+    expect(order.lines.map((l: any) => l.shippedQty)).toEqual([30, 12]);
     expect((await checkLedger(w.t.db)).ok).toBe(true);
   });
 
   it('short pick: records the shortfall, orders a count of the bin, re-allocates elsewhere', async () => {
     // SO-BIG holds the 26 BOX left in storage (FIFO gave SO-1 the older pick-face stock); a late find of 10
     // elsewhere arrives, then the picker finds only 3 in the allocated bin.
-    const big = (await w.ok('GET', '/api/outbound-orders?status=backordered')).find((o: any) => o.code === 'SO-BIG');
+    const big = (await w.ok('GET', '/api/outbound-orders?status=backordered')).items.find((o: any) => o.code === 'SO-BIG');
     await w.ok('POST', '/api/inventory/adjustments', { bin: w.bins.STOR![7], sku: 'BOX', qty: 10, owner: 'OWN1',
       reason: 'late find' });
     const wave = await w.ok('POST', '/api/waves', { warehouse: 'F1', mode: 'batch', orders: ['SO-BIG'] });
     const list = await w.ok('GET', `/api/pick-lists/${wave.pickLists[0].id}`);
     const face = list.stops.find((s: any) => s.bin === w.bins.STOR![3]);
     const seq = await lastSeq(w.t);
-    const r = await w.ok('POST', `/api/tasks/${face.task_id}/pick`, { bin: face.bin, item: 'BOX', qty: 3, short: true });
+    const r = await w.ok('POST', `/api/tasks/${face.taskId}/pick`, { bin: face.bin, item: 'BOX', qty: 3, short: true });
     expect(r).toMatchObject({ status: 'done', picked: 3, short: face.qty - 3 });
     expect(r.reallocated.pickTasks.length).toBeGreaterThan(0);
     const types = (await eventsSince(w.t, seq)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['alert', 'task.created', 'stock.reserved']));
     const count = await w.ok('GET', `/api/tasks/${r.reallocated.countTaskId}`);
-    expect(count).toMatchObject({ type: 'count', source_bin: face.bin, status: 'open' });
+    expect(count).toMatchObject({ type: 'count', sourceBin: face.bin, status: 'open' });
     const order = await w.ok('GET', `/api/outbound-orders/${big.id}`);
     expect(order.allocations.some((a: any) => a.status === 'short' && a.bin === face.bin)).toBe(true);
     expect(order.allocations.filter((a: any) => a.status === 'open').every((a: any) => a.bin !== face.bin)).toBe(true);

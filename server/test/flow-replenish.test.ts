@@ -40,8 +40,8 @@ describe.each(backends)('replenishment flow on $name', (backend) => {
     expect(await put({ bin: P(1), sku: 'MILK', min: 5, max: 15 })).toMatchObject({ status: 200 });
     expect(await put({ bin: P(2), sku: 'BOLT', min: 1, max: 10 })).toMatchObject({ status: 200 });
     const storage = await put({ bin: S(0), sku: 'BOX', min: 1, max: 10 });
-    expect(storage).toMatchObject({ status: 400, body: { field: 'bin' } });
-    const faces = await w.ok('GET', '/api/pick-faces?warehouse=F1');
+    expect(storage).toMatchObject({ status: 400, body: { field: 'body.bin' } });
+    const faces = (await w.ok('GET', '/api/pick-faces?warehouse=F1')).items;
     expect(faces.map((f: any) => [f.bin, f.sku, f.qty, f.free, f.belowMin, f.openTask])).toEqual([
       [P(0), 'BOX', 5, 5, true, null], [P(1), 'MILK', 0, 0, true, null], [P(2), 'BOLT', 0, 0, true, null]]);
   });
@@ -58,8 +58,8 @@ describe.each(backends)('replenishment flow on $name', (backend) => {
     expect(events.map((e) => e.type)).toEqual(['task.created', 'task.created', 'task.created', 'alert']);
     expect(events[3]!.payload).toMatchObject({ kind: 'stock_below_min', bin: P(2), sku: 'BOLT' });
     const task = await w.ok('GET', `/api/tasks/${created[0].taskId}`, undefined, operator);
-    expect(task).toMatchObject({ type: 'replenish', status: 'open', source_bin: S(0), target_bin: P(0), sku: 'BOX',
-      qty: 30, ref_type: 'pick_face' });
+    expect(task).toMatchObject({ type: 'replenish', status: 'open', sourceBin: S(0), targetBin: P(0), sku: 'BOX',
+      qty: 30, refType: 'pick_face' });
     // Nothing moved yet.
     expect(await qtyIn(P(0), 'BOX')).toBe(5);
   });
@@ -77,10 +77,10 @@ describe.each(backends)('replenishment flow on $name', (backend) => {
     const [first, second, milk] = created;
     const wrong = await w.api('POST', `/api/tasks/${first.taskId}/replenish`, { bin: P(1) }, operator);
     expect(wrong.status).toBe(422);
-    expect(wrong.body.field).toBe('bin');
+    expect(wrong.body.field).toBe('body.bin');
     const tooMuch = await w.api('POST', `/api/tasks/${second.taskId}/replenish`, { bin: P(0), qty: 6 }, operator);
     expect(tooMuch.status).toBe(422);
-    expect(tooMuch.body.field).toBe('qty');
+    expect(tooMuch.body.field).toBe('body.qty');
 
     const seq = await lastSeq(w.t);
     const r = await w.ok('POST', `/api/tasks/${first.taskId}/replenish`, { bin: P(0) }, operator);
@@ -104,7 +104,7 @@ describe.each(backends)('replenishment flow on $name', (backend) => {
     expect(await qtyIn(S(0), 'BOX')).toBe(0);
     expect(await qtyIn(S(3), 'BOX')).toBe(35);
     expect((await stockOf(w.t, 'MILK')).find((s) => s.bin === P(1))).toMatchObject({ lot: 'EARLY', qty: 15 });
-    const faces = await w.ok('GET', '/api/pick-faces?warehouse=F1');
+    const faces = (await w.ok('GET', '/api/pick-faces?warehouse=F1')).items;
     expect(faces.map((f: any) => [f.bin, f.free, f.belowMin, f.openTask])).toEqual([
       [P(0), 40, false, null], [P(1), 15, false, null], [P(2), 0, true, null]]);
     expect((await checkLedger(w.t.db)).ok).toBe(true);

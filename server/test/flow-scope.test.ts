@@ -36,19 +36,19 @@ describe.each(backends)('workflow scope on $name', (backend) => {
   });
 
   it('an operator sees the documents of the warehouse of their zones, and only their zones\' tasks', async () => {
-    const orders = await w.ok('GET', '/api/outbound-orders', undefined, picker);
+    const orders = (await w.ok('GET', '/api/outbound-orders', undefined, picker)).items;
     expect(orders.map((o: any) => o.code)).toContain('SC-1');
-    const mine = await w.ok('GET', '/api/tasks?type=pick', undefined, picker);
-    expect(mine.map((t: any) => t.source_bin)).toEqual([w.bins.PICK![0]]);
+    const mine = (await w.ok('GET', '/api/tasks?type=pick', undefined, picker)).items;
+    expect(mine.map((t: any) => t.sourceBin)).toEqual([w.bins.PICK![0]]);
   });
 
   it('picks only in their zones: the storage pick is 403 for the pick-face operator, and writes nothing', async () => {
     const face = tasks.find((t) => t.bin === w.bins.PICK![0]);
     const stor = tasks.find((t) => t.bin === w.bins.STOR![0]);
-    const refused = await w.api('POST', `/api/tasks/${stor.task_id}/pick`, { bin: stor.bin, item: 'BOLT', qty: 2 }, picker);
+    const refused = await w.api('POST', `/api/tasks/${stor.taskId}/pick`, { bin: stor.bin, item: 'BOLT', qty: 2 }, picker);
     expect(refused.status).toBe(403);
-    expect((await w.ok('GET', `/api/tasks/${stor.task_id}`)).status).toBe('open');
-    const ok = await w.api('POST', `/api/tasks/${face.task_id}/pick`, { bin: face.bin, item: 'BOX', qty: 2 }, picker);
+    expect((await w.ok('GET', `/api/tasks/${stor.taskId}`)).status).toBe('open');
+    const ok = await w.api('POST', `/api/tasks/${face.taskId}/pick`, { bin: face.bin, item: 'BOX', qty: 2 }, picker);
     expect(ok.status).toBe(200);
   });
 });

@@ -22,16 +22,16 @@ describe.each(backends)('transfer and return flows on $name', (backend) => {
     const bad = await w.api('POST', '/api/outbound-orders', { warehouse: 'F1', code: 'TO-X', type: 'transfer_out',
       owner: 'OWN1', lines: [{ sku: 'MILK', qty: 1 }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.field).toBe('toWarehouse');
+    expect(bad.body.field).toBe('body.toWarehouse');
     const order = await w.ok('POST', '/api/outbound-orders', { warehouse: 'F1', code: 'TO-1', type: 'transfer_out',
       owner: 'OWN1', toWarehouse: 'F2', carrier: 'OWN-TRUCK', lines: [{ sku: 'MILK', qty: 18 }] });
     transferOrder = order.id;
-    expect(order.to_warehouse).toBe('F2');
+    expect(order.toWarehouse).toBe('F2');
     await w.ok('POST', `/api/outbound-orders/${order.id}/allocate`);
     const wave = await w.ok('POST', '/api/waves', { warehouse: 'F1', mode: 'order', orders: ['TO-1'] });
     const list = await w.ok('GET', `/api/pick-lists/${wave.pickLists[0].id}`);
     for (const stop of list.stops) {
-      await w.ok('POST', `/api/tasks/${stop.task_id}/pick`, { bin: stop.bin, item: 'MILK', lot: stop.lot, qty: stop.qty });
+      await w.ok('POST', `/api/tasks/${stop.taskId}/pick`, { bin: stop.bin, item: 'MILK', lot: stop.lot, qty: stop.qty });
     }
     await w.ok('POST', `/api/outbound-orders/${order.id}/pack`, { cartons: [{ weightKg: 20,
       contents: [{ sku: 'MILK', lot: 'T-1', qty: 18 }] }] });
@@ -45,24 +45,24 @@ describe.each(backends)('transfer and return flows on $name', (backend) => {
     expect(atp.inTransit).toBe(18);
     expect(atp.transit).toEqual([{ transfer: 'TR-TO-1', from: 'F1', to: 'F2', owner: 'OWN1', qty: 18 }]);
     expect(atp.onHand).toBe(12);
-    const transfer = await w.ok('GET', `/api/transfers/${(await w.ok('GET', '/api/transfers'))[0].id}`);
+    const transfer = await w.ok('GET', `/api/transfers/${(await w.ok('GET', '/api/transfers')).items[0].id}`);
     expect(transfer).toMatchObject({ status: 'in_transit', from: 'F1', to: 'F2' });
-    expect(transfer.lines).toEqual([{ sku: 'MILK', lot: 'T-1', owner: 'OWN1', qty_shipped: 18, qty_received: 0, inTransit: 18 }]);
+    expect(transfer.lines).toEqual([{ sku: 'MILK', lot: 'T-1', owner: 'OWN1', qtyShipped: 18, qtyReceived: 0, inTransit: 18 }]);
   });
 
   it('receives the transfer at F2 against the transfer-in order the shipment created', async () => {
-    const inbound = (await w.ok('GET', '/api/inbound-orders?warehouse=F2'))[0];
+    const inbound = (await w.ok('GET', '/api/inbound-orders?warehouse=F2')).items[0];
     expect(inbound).toMatchObject({ code: 'TR-TO-1', type: 'transfer_in', status: 'open' });
     const detail = await w.ok('GET', `/api/inbound-orders/${inbound.id}`);
-    expect(detail.lines).toMatchObject([{ sku: 'MILK', expected_qty: 18, lot_no: 'T-1' }]);
+    expect(detail.lines).toMatchObject([{ sku: 'MILK', expectedQty: 18, lotNo: 'T-1' }]);
     const seq = await lastSeq(w.t);
     const r = await w.ok('POST', `/api/inbound-orders/${inbound.id}/receipts`, { scan: 'MILK', lot: 'T-1', qty: 16 });
     expect(r).toMatchObject({ status: 'available', bin: expect.stringMatching(/^F2-A02-/), next: { type: 'putaway' } });
     expect(((await eventsSince(w.t, seq))[0]!.payload as any).type).toBe('transfer_in');
     expect((await w.ok('GET', '/api/stock/atp?sku=MILK')).inTransit).toBe(2);
     const closed = await w.ok('POST', `/api/inbound-orders/${inbound.id}/close`, { note: '2 lost on the way' });
-    expect(closed.discrepancies).toMatchObject([{ kind: 'short', expected_qty: 18, received_qty: 16 }]);
-    const transfers = await w.ok('GET', '/api/transfers?status=received');
+    expect(closed.discrepancies).toMatchObject([{ kind: 'short', expectedQty: 18, receivedQty: 16 }]);
+    const transfers = (await w.ok('GET', '/api/transfers?status=received')).items;
     expect(transfers.map((t: any) => t.code)).toEqual(['TR-TO-1']);
     expect((await w.ok('GET', '/api/stock/atp?sku=MILK')).inTransit).toBe(0);
     expect((await w.ok('GET', `/api/outbound-orders/${transferOrder}`)).status).toBe('shipped');
@@ -74,7 +74,7 @@ describe.each(backends)('transfer and return flows on $name', (backend) => {
       owner: 'OWN1', customer: 'CUS1', lines: [{ sku: 'BOX', qty: 5 }, { sku: 'MILK', qty: 3 }] });
     const missing = await w.api('POST', `/api/inbound-orders/${ret.id}/receipts`, { scan: 'BOX', qty: 2 });
     expect(missing.status).toBe(400);
-    expect(missing.body.field).toBe('disposition');
+    expect(missing.body.field).toBe('body.disposition');
     const restock = await w.ok('POST', `/api/inbound-orders/${ret.id}/receipts`, { scan: 'BOX', qty: 2, disposition: 'restock' });
     expect(restock).toMatchObject({ status: 'available', next: { type: 'putaway' } });
     const inspect = await w.ok('POST', `/api/inbound-orders/${ret.id}/receipts`, { scan: 'BOX', qty: 3, disposition: 'qc' });
@@ -94,7 +94,7 @@ describe.each(backends)('transfer and return flows on $name', (backend) => {
       owner: 'OWN1', supplier: 'SUP1', lines: [{ sku: 'BOX', qty: 1 }] });
     const wrong = await w.api('POST', `/api/inbound-orders/${plain.id}/receipts`, { scan: 'BOX', disposition: 'scrap' });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.field).toBe('disposition');
+    expect(wrong.body.field).toBe('body.disposition');
     expect((await checkLedger(w.t.db)).ok).toBe(true);
   });
 });

@@ -113,8 +113,8 @@ describe.each(backends)('idempotency on $name', (backend) => {
         const res = await send('POST', url, other, 'stock-mismatch');
         expect(res.statusCode, res.body).toBe(422);
         expect(res.headers['content-type']).toContain('application/problem+json');
-        expect(res.json().field).toBe('Idempotency-Key');
-        expect(res.json().detail).toContain('Idempotency-Key');
+        expect(res.json().field).toBe('headers.idempotency-key');
+        expect(res.json().detail).toContain('headers.idempotency-key');
       }
       expect(await state()).toEqual(before);
     });
@@ -159,7 +159,7 @@ describe.each(backends)('idempotency on $name', (backend) => {
         const res = await send(method, url, body, 'owner-mismatch');
         expect(res.statusCode, res.body).toBe(422);
         expect(res.headers['content-type']).toContain('application/problem+json');
-        expect(res.json().field).toBe('Idempotency-Key');
+        expect(res.json().field).toBe('headers.idempotency-key');
       }
       expect(await state()).toEqual(before);
     });
@@ -211,7 +211,7 @@ describe.each(backends)('idempotency on $name', (backend) => {
       // The others either replayed or were told the first is still in progress: never a second owner.
       for (const r of results.filter((x) => x.statusCode !== 201)) {
         expect(r.statusCode, r.body).toBe(409);
-        expect(r.json().field).toBe('Idempotency-Key');
+        expect(r.json().field).toBe('headers.idempotency-key');
       }
       expect(Number((await state()).owners)).toBe(Number(before.owners) + 1);
       // Once settled, a retry is a clean replay.
@@ -227,13 +227,13 @@ describe.each(backends)('idempotency on $name', (backend) => {
       const body = { fromBin: bin, toBin: w.binsB[1], sku: 'SKU-1', qty: 8 };
       const refused = await send('POST', '/api/inventory/moves', body, 'retry-move');
       expect(refused.statusCode, refused.body).toBe(409);
-      expect(refused.json().field).toBe('sku');
+      expect(refused.json().field).toBe('body.sku');
       const gain = await send('POST', '/api/inventory/adjustments',
         { bin, sku: 'SKU-1', owner: 'OWN1', qty: 5, reason: 'arrived' });
       expect(gain.statusCode).toBe(200);
       const tooFew = await send('POST', '/api/inventory/moves', body, 'retry-move');
       expect(tooFew.statusCode, tooFew.body).toBe(409);
-      expect(tooFew.json()).toMatchObject({ field: 'qty', requested: 8, available: 5 });
+      expect(tooFew.json()).toMatchObject({ field: 'body.qty', requested: 8, available: 5 });
       await send('POST', '/api/inventory/adjustments', { bin, sku: 'SKU-1', owner: 'OWN1', qty: 5, reason: 'more' });
       const before = await state();
       const ok = await send('POST', '/api/inventory/moves', body, 'retry-move');

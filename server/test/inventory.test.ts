@@ -12,7 +12,7 @@ describe.each(backends)('inventory operations on $name', (backend) => {
 
   const qtyAt = async (bin: string, sku: string) => {
     const res = await world.t.app.inject({ url: `/api/stock?bin=${bin}&sku=${sku}`, headers: bearer(world.t.adminToken) });
-    return (res.json() as { qty: number }[]).reduce((a, r) => a + r.qty, 0);
+    return (res.json().items as { qty: number }[]).reduce((a, r) => a + r.qty, 0);
   };
 
   it('gains stock, moves part of it, and the ledger matches', async () => {
@@ -39,7 +39,7 @@ describe.each(backends)('inventory operations on $name', (backend) => {
     const res = await stockPost(world.t, '/api/inventory/moves', { fromBin: a, toBin: c, sku: 'SKU-1', qty: 71 });
     expect(res.statusCode).toBe(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json()).toMatchObject({ field: 'qty', available: 70 });
+    expect(res.json()).toMatchObject({ field: 'body.qty', available: 70, type: 'https://wetms.dev/problems/conflict' });
     const after = await world.t.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);

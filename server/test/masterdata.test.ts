@@ -11,20 +11,20 @@ describe.each(backends)('master data on $name', (backend) => {
     world.t.app.inject({ method, url, payload, headers: bearer(world.t.adminToken) });
 
   it('a warehouse from a layout has its zones, bins in pick sequence and a travel graph', async () => {
-    const zones = (await call('GET', `/api/warehouses/${world.w.warehouseId}/zones`)).json();
+    const zones = (await call('GET', `/api/warehouses/${world.w.warehouseCode}/zones`)).json().items;
     expect(zones.map((z: { code: string; bins: number }) => [z.code, z.bins])).toEqual([['A', 16], ['B', 16]]);
-    const bins = (await call('GET', `/api/warehouses/${world.w.warehouseId}/bins?zone=B&limit=5`)).json();
+    const bins = (await call('GET', `/api/warehouses/${world.w.warehouseCode}/bins?zone=B&limit=5`)).json().items;
     expect(bins).toHaveLength(5);
     expect(bins.every((b: { zone: string }) => b.zone === 'B')).toBe(true);
-    const seqs = bins.map((b: { pick_seq: number }) => b.pick_seq);
+    const seqs = bins.map((b: { pickSeq: number }) => b.pickSeq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-    const graph = (await call('GET', `/api/warehouses/${world.w.warehouseId}/graph`)).json();
+    const graph = (await call('GET', `/api/warehouses/${world.w.warehouseCode}/graph`)).json();
     expect(graph.nodes.length).toBeGreaterThan(8);
     expect(graph.edges.every((e: { length: number }) => e.length > 0)).toBe(true);
   });
 
   it('renames a zone and changes its kind', async () => {
-    const res = await call('PATCH', `/api/warehouses/${world.w.warehouseId}/zones/B`, { name: 'Pick faces', kind: 'pick_face' });
+    const res = await call('PATCH', `/api/warehouses/${world.w.warehouseCode}/zones/B`, { name: 'Pick faces', kind: 'pick_face' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ code: 'B', name: 'Pick faces', kind: 'pick_face' });
     const bin = (await call('GET', `/api/bins/${world.w.binsB[0]}`)).json();
@@ -37,10 +37,10 @@ describe.each(backends)('master data on $name', (backend) => {
       barcodes: [{ barcode: '6901234567892', unit: 'EA' }] });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json().units).toEqual([{ unit: 'CASE', factor: 12 }]);
-    const found = (await call('GET', '/api/skus?q=6901234567892')).json();
+    const found = (await call('GET', '/api/skus?q=6901234567892')).json().items;
     expect(found.map((s: { code: string }) => s.code)).toEqual(['TEA-1']);
     const patched = await call('PATCH', '/api/skus/TEA-1', { abcClass: 'A', units: [{ unit: 'CASE', factor: 6 }] });
-    expect(patched.json()).toMatchObject({ abc_class: 'A', units: [{ unit: 'CASE', factor: 6 }] });
+    expect(patched.json()).toMatchObject({ abcClass: 'A', units: [{ unit: 'CASE', factor: 6 }] });
     expect(await toBaseUnits(world.t.db, 'TEA-1', 2, 'CASE')).toBe(12);
     expect(await toBaseUnits(world.t.db, 'TEA-1', 2, 'EA')).toBe(2);
     await expect(toBaseUnits(world.t.db, 'TEA-1', 1, 'PAL')).rejects.toMatchObject({ status: 400, field: 'unit' });
@@ -51,9 +51,9 @@ describe.each(backends)('master data on $name', (backend) => {
   it('registers a lot whose expiry follows from the manufacture date and shelf life', async () => {
     const res = await call('POST', '/api/skus/MILK/lots', { lotNo: 'M-001', mfgDate: '2099-03-01' });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ lot_no: 'M-001', mfg_date: '2099-03-01', expiry_date: '2099-03-15' });
-    const lots = (await call('GET', '/api/skus/MILK/lots')).json();
-    expect(lots.map((l: { lot_no: string }) => l.lot_no)).toContain('M-001');
+    expect(res.json()).toMatchObject({ lotNo: 'M-001', mfgDate: '2099-03-01', expiryDate: '2099-03-15' });
+    const lots = (await call('GET', '/api/skus/MILK/lots')).json().items;
+    expect(lots.map((l: { lotNo: string }) => l.lotNo)).toContain('M-001');
   });
 
   it('owners, suppliers and customers: create, change, list, delete', async () => {
@@ -62,11 +62,11 @@ describe.each(backends)('master data on $name', (backend) => {
       expect((await call('POST', `/api/${table}`, { code: 'P1', name: 'Party', ...extra })).statusCode).toBe(201);
       const patched = await call('PATCH', `/api/${table}/P1`, { name: 'Party renamed' });
       expect(patched.json().name).toBe('Party renamed');
-      const list = (await call('GET', `/api/${table}`)).json();
+      const list = (await call('GET', `/api/${table}`)).json().items;
       expect(list.some((p: { code: string }) => p.code === 'P1')).toBe(true);
       expect((await call('DELETE', `/api/${table}/P1`)).statusCode).toBe(204);
     }
     const supplier = await call('POST', '/api/suppliers', { code: 'S9', name: 'QC supplier', requiresQc: true });
-    expect(supplier.json().requires_qc).toBe(true);
+    expect(supplier.json().requiresQc).toBe(true);
   });
 });

@@ -57,7 +57,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
   const stock = async (query: string): Promise<StockLine[]> => {
     const res = await get(`/api/stock?${query}`);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json();
+    return res.json().items;
   };
   /** "bin sku lot owner status qty", sorted: easy to compare as a set. */
   const lines = (rows: StockLine[]) =>
@@ -143,7 +143,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     const tooMuch = await stockPost(t, '/api/inventory/moves',
       { fromBin: A0, toBin: A2, sku: 'SKU-1', status: 'available', qty: 69 });
     expect(tooMuch.statusCode).toBe(409);
-    expect(tooMuch.json()).toMatchObject({ field: 'qty', available: 68, requested: 69 });
+    expect(tooMuch.json()).toMatchObject({ field: 'body.qty', available: 68, requested: 69 });
     expect((await get('/api/stock/atp?sku=NOPE')).statusCode).toBe(404);
   });
 
@@ -157,7 +157,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     const before = await ledgerRows();
     const nothing = await stockPost(t, '/api/inventory/moves', { fromBin: A0, toBin: A1, sku: 'SKU-2' });
     expect(nothing.statusCode).toBe(409);
-    expect(nothing.json().field).toBe('qty');
+    expect(nothing.json().field).toBe('body.qty');
     expect(await ledgerRows()).toBe(before);
 
     await sql`update stock_balances set reserved = 0`.execute(t.db);
@@ -174,7 +174,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     const res = await stockPost(t, '/api/inventory/moves', { fromBin: A0, toBin: A1, sku: 'MILK', qty: 1 });
     expect(res.statusCode).toBe(422);
     const body = res.json();
-    expect(body.field).toBe('lot');
+    expect(body.field).toBe('body.lot');
     expect(body.candidates.map((c: { lot: string; qty: number; owner: string; status: string }) =>
       [c.lot, c.qty, c.owner, c.status]).sort()).toEqual([['L1', 6, 'OWN1', 'available'], ['L2', 4, 'OWN1', 'available']]);
     const scrap = await stockPost(t, '/api/inventory/scrap', { bin: A0, sku: 'MILK', qty: 1, reason: 'leak' });
@@ -191,7 +191,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     await gain(A2, 'SKU-1', 4, { owner: 'OWN2' });
     const byOwner = await stockPost(t, '/api/inventory/moves', { fromBin: A2, toBin: A1, sku: 'SKU-1', qty: 1 });
     expect(byOwner.statusCode).toBe(422);
-    expect(byOwner.json().field).toBe('owner');
+    expect(byOwner.json().field).toBe('body.owner');
     expect(byOwner.json().candidates).toHaveLength(2);
     await ok('/api/inventory/moves', { fromBin: A2, toBin: A1, sku: 'SKU-1', owner: 'OWN2', qty: 4 });
     expect(lines(await stock(`bin=${A1}&sku=SKU-1`))).toEqual([`${A1} SKU-1 - OWN2 available 4`]);
@@ -210,7 +210,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     const which = await stockPost(t, '/api/inventory/status-changes',
       { bin: A0, sku: 'SKU-1', to: 'damaged', qty: 1, reason: 'dropped' });
     expect(which.statusCode).toBe(422);
-    expect(which.json().field).toBe('status');
+    expect(which.json().field).toBe('body.status');
     // Unfreezing more than is held is refused, and so is a change to the status it already has.
     const tooMuch = await stockPost(t, '/api/inventory/status-changes',
       { bin: A0, sku: 'SKU-1', from: 'hold', to: 'available', qty: 9, reason: 'cleared' });
@@ -243,7 +243,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     const release = await stockPost(t, '/api/inventory/status-changes',
       { bin: A1, sku: 'MILK', lot: 'OLD', from: 'qc', to: 'available', reason: 'passed' });
     expect(release.statusCode).toBe(422);
-    expect(release.json().field).toBe('to');
+    expect(release.json().field).toBe('body.to');
     expect(release.json().detail).toContain('2020-01-31');
     expect(await ledgerRows()).toBe(before);
     expect(lines(await stock(`bin=${A1}`))).toEqual([`${A1} MILK OLD OWN1 qc 6`]);
@@ -253,12 +253,12 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     const intoOld = await stockPost(t, '/api/inventory/adjustments',
       { bin: A2, sku: 'MILK', lot: 'OLD', owner: 'OWN1', qty: 1, reason: 'found' });
     expect(intoOld.statusCode).toBe(422);
-    expect(intoOld.json()).toMatchObject({ field: 'lot' });
+    expect(intoOld.json()).toMatchObject({ field: 'body.lot' });
     expect(intoOld.json().detail).toContain('expired');
     const newOld = await stockPost(t, '/api/inventory/adjustments',
       { bin: A2, sku: 'MILK', lot: 'STALE', lotExpiry: '2021-05-01', owner: 'OWN1', qty: 1, reason: 'found' });
     expect(newOld.statusCode).toBe(422);
-    expect(newOld.json().field).toBe('lot');
+    expect(newOld.json().field).toBe('body.lot');
     expect(await stock(`bin=${A2}`)).toEqual([]);
   });
 
@@ -276,7 +276,7 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
 
     const tooMuch = await stockPost(t, '/api/inventory/scrap', { bin: A0, sku: 'SKU-2', qty: 8, reason: 'x' });
     expect(tooMuch.statusCode).toBe(409);
-    expect(tooMuch.json()).toMatchObject({ field: 'qty', available: 7 });
+    expect(tooMuch.json()).toMatchObject({ field: 'body.qty', available: 7 });
     const noReason = await stockPost(t, '/api/inventory/scrap', { bin: A0, sku: 'SKU-2', qty: 1 });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().field).toBe('body.reason');

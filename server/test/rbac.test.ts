@@ -38,7 +38,7 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
     t.app.inject({ method: method as 'GET', url, headers: bearer(token), ...(payload ? { payload } : {}) }) as
       Promise<Res>;
   const qty = async (bin: string, sku = 'SKU-1') => {
-    const rows = (await as(t.adminToken, 'GET', `/api/stock?bin=${bin}&sku=${sku}`)).json() as { qty: number }[];
+    const rows = (await as(t.adminToken, 'GET', `/api/stock?bin=${bin}&sku=${sku}`)).json().items as { qty: number }[];
     return rows.reduce((a, r) => a + r.qty, 0);
   };
 
@@ -81,13 +81,13 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
       const before = [await qty(w.binsA[0]!), await qty(w.binsB[0]!), await qty(w.binsB[1]!), await qty(w.binsA[2]!)];
       const out = expectProblem(await as(tokens.opA, 'POST', '/api/inventory/moves',
         { fromBin: w.binsA[0], toBin: w.binsB[1], sku: 'SKU-1', qty: 1 }), 403);
-      expect(out.field).toBe('toBin');
+      expect(out.field).toBe('body.toBin');
       const into = expectProblem(await as(tokens.opA, 'POST', '/api/inventory/moves',
         { fromBin: w.binsB[0], toBin: w.binsA[2], sku: 'SKU-1', qty: 1 }), 403);
-      expect(into.field).toBe('fromBin');
+      expect(into.field).toBe('body.fromBin');
       const within = expectProblem(await as(tokens.opA, 'POST', '/api/inventory/moves',
         { fromBin: w.binsB[0], toBin: w.binsB[1], sku: 'SKU-1', qty: 1 }), 403);
-      expect(within.field).toBe('fromBin');
+      expect(within.field).toBe('body.fromBin');
       expect([await qty(w.binsA[0]!), await qty(w.binsB[0]!), await qty(w.binsB[1]!), await qty(w.binsA[2]!)])
         .toEqual(before);
     });
@@ -98,7 +98,7 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
       expect(inA.statusCode, inA.body).toBe(200);
       const inB = expectProblem(await as(tokens.opA, 'POST', '/api/inventory/status-changes',
         { bin: w.binsB[0], sku: 'SKU-1', to: 'hold', qty: 1, reason: 'looks damaged' }), 403);
-      expect(inB.field).toBe('bin');
+      expect(inB.field).toBe('body.bin');
       for (const bin of [w.binsB[0], w.binsA[0]]) {
         const adjust = expectProblem(await as(tokens.opA, 'POST', '/api/inventory/adjustments',
           { bin, sku: 'SKU-1', owner: 'OWN1', qty: 1, reason: 'found' }), 403);
@@ -117,14 +117,14 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
     });
 
     it('sees only zone A stock', async () => {
-      const all = (await as(t.adminToken, 'GET', '/api/stock')).json() as { zone: string; bin: string }[];
+      const all = (await as(t.adminToken, 'GET', '/api/stock')).json().items as { zone: string; bin: string }[];
       expect(new Set(all.map((r) => r.zone))).toEqual(new Set(['A', 'B']));
-      const mine = (await as(tokens.opA, 'GET', '/api/stock')).json() as { zone: string; bin: string }[];
+      const mine = (await as(tokens.opA, 'GET', '/api/stock')).json().items as { zone: string; bin: string }[];
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.every((r) => r.zone === 'A')).toBe(true);
       expect(mine.length).toBe(all.filter((r) => r.zone === 'A').length);
-      expect((await as(tokens.opA, 'GET', `/api/stock?bin=${w.binsB[0]}`)).json()).toEqual([]);
-      expect((await as(tokens.opA, 'GET', '/api/stock?zone=B')).json()).toEqual([]);
+      expect((await as(tokens.opA, 'GET', `/api/stock?bin=${w.binsB[0]}`)).json()).toMatchObject({ items: [], total: 0 });
+      expect((await as(tokens.opA, 'GET', '/api/stock?zone=B')).json()).toMatchObject({ items: [], total: 0 });
       expectProblem(await as(tokens.opA, 'GET', `/api/bins/${w.binsB[0]}/history`), 404);
       const atpAdmin = (await as(t.adminToken, 'GET', '/api/stock/atp?sku=SKU-1')).json();
       const atpMine = (await as(tokens.opA, 'GET', '/api/stock/atp?sku=SKU-1')).json();
@@ -139,7 +139,7 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
       { fromBin: w.binsA[0], toBin: w.binsA[3], sku: 'SKU-1', qty: 1 }), 403);
     expectProblem(await as(tokens.opNone, 'POST', '/api/inventory/status-changes',
       { bin: w.binsA[0], sku: 'SKU-1', to: 'hold', qty: 1, reason: 'x' }), 403);
-    expect((await as(tokens.opNone, 'GET', '/api/stock')).json()).toEqual([]);
+    expect((await as(tokens.opNone, 'GET', '/api/stock')).json()).toMatchObject({ items: [], total: 0, next: null });
     expect((await as(tokens.opNone, 'GET', '/api/stock/atp?sku=SKU-1')).json().onHand).toBe(0);
     expect(await qty(w.binsA[0]!)).toBe(before);
     // Master data is not scoped: he may still read it.
@@ -190,7 +190,7 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
         const res = await as(tokens.viewer, 'GET', url);
         expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
       }
-      expect((await as(tokens.viewer, 'GET', '/api/stock')).json().length).toBeGreaterThan(0);
+      expect((await as(tokens.viewer, 'GET', '/api/stock')).json().items.length).toBeGreaterThan(0);
       expect((await as(tokens.viewer, 'GET', '/api/auth/me')).json()).toMatchObject({ username: 'viewer1',
         role: 'viewer' });
       expectProblem(await as(tokens.viewer, 'GET', '/api/users'), 403);
@@ -221,7 +221,7 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
   it('the audit log records who did what', async () => {
     type Entry = { user: string | null; action: string; status: number; target: string;
       details: { username?: string } };
-    const audit = async (query: string) => (await as(t.adminToken, 'GET', `/api/audit?${query}`)).json() as Entry[];
+    const audit = async (query: string) => (await as(t.adminToken, 'GET', `/api/audit?${query}`)).json().items as Entry[];
     await as(t.adminToken, 'POST', '/api/users', { username: 'audited', password: 'audited-pw-1', role: 'viewer' });
     await as(tokens.opA, 'POST', '/api/owners', { code: 'OPA-OWN', name: 'x' });
     await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'nope' } });

@@ -13,8 +13,8 @@ describe.each(backends)('warehouse snapshot on $name', (backend) => {
   const w = useFlowWorld(backend);
   const expiry = isoDateIn(20);
 
-  const arrow = async (token = w.t.adminToken, id = w.warehouseId) => {
-    const res = await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${id}/snapshot`, headers: bearer(token) });
+  const arrow = async (token = w.t.adminToken, code = w.warehouseCode) => {
+    const res = await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${code}/snapshot`, headers: bearer(token) });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe(ARROW);
     return { res, table: tableFromIPC(res.rawPayload) };
@@ -83,7 +83,7 @@ describe.each(backends)('warehouse snapshot on $name', (backend) => {
 
   it('the JSON form has the same rows and stamp as the Arrow form', async () => {
     const { table, res } = await arrow();
-    const json = await w.ok('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=json`);
+    const json = await w.ok('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=json`);
     expect(json.bins).toEqual(rowsOf(table));
     expect(json.pos).toBe(Number(meta(table, 'wetms.pos')));
     expect(json.skip).toEqual(JSON.parse(meta(table, 'wetms.skip')!));
@@ -94,7 +94,7 @@ describe.each(backends)('warehouse snapshot on $name', (backend) => {
 
   it('sends the Arrow body gzip-encoded when the client accepts gzip', async () => {
     const { table } = await arrow();
-    const res = await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${w.warehouseId}/snapshot`,
+    const res = await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${w.warehouseCode}/snapshot`,
       headers: { ...bearer(w.t.adminToken), 'accept-encoding': 'gzip, deflate, br' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-encoding']).toBe('gzip');
@@ -128,7 +128,7 @@ describe.each(backends)('warehouse snapshot on $name', (backend) => {
     expect(meta(table, 'wetms.pos')).toBe(String(k));
     expect(res.headers['x-wetms-pos']).toBe(String(k));
     expect(JSON.parse(meta(table, 'wetms.skip')!)).toEqual([...all.slice(k), Number(extra.seq)]);
-    const json = await w.ok('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=json`);
+    const json = await w.ok('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=json`);
     expect(json).toMatchObject({ pos: k, skip: [...all.slice(k), Number(extra.seq)] });
   });
 
@@ -149,17 +149,22 @@ describe.each(backends)('warehouse snapshot on $name', (backend) => {
     const rows = rowsOf((await arrow(token)).table);
     expect(rows.map((r) => r.code).sort()).toEqual([...w.bins.PICK!, ...w.bins.QC!].sort());
     expect(rows.find((r) => r.code === w.bins.PICK![0])).toMatchObject({ units: 7, topSku: 'BOLT' });
-    const json = await w.ok('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=json`, undefined, token);
+    const json = await w.ok('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=json`, undefined, token);
     expect(json.bins).toEqual(rows);
     // The floor plan is the whole warehouse's: it is needed to draw around their zones.
-    expect((await w.api('GET', `/api/warehouses/${w.warehouseId}/layout`, undefined, token)).status).toBe(200);
+    expect((await w.api('GET', `/api/warehouses/${w.warehouseCode}/layout`, undefined, token)).status).toBe(200);
   });
 
-  it('unknown warehouse is 404, a bad id 400, no token 401', async () => {
-    expect((await w.api('GET', '/api/warehouses/999999/snapshot')).status).toBe(404);
-    expect((await w.api('GET', '/api/warehouses/abc/snapshot')).status).toBe(400);
-    expect((await w.api('GET', `/api/warehouses/${w.warehouseId}/snapshot?format=csv`)).status).toBe(400);
-    expect((await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${w.warehouseId}/snapshot` })).statusCode)
+  it('unknown warehouse is 404 naming its code, a malformed code 400, no token 401', async () => {
+    const unknown = await w.api('GET', '/api/warehouses/NOPE/snapshot');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ field: 'params.warehouse', detail: 'params.warehouse: no warehouse with code NOPE',
+      type: 'https://wetms.dev/problems/not-found' });
+    expect((await w.api('GET', '/api/warehouses/A%20B/snapshot')).status).toBe(400);
+    // A numeric id is not a code: warehouses are named by code everywhere.
+    expect((await w.api('GET', `/api/warehouses/${w.warehouseId}/snapshot`)).status).toBe(404);
+    expect((await w.api('GET', `/api/warehouses/${w.warehouseCode}/snapshot?format=csv`)).status).toBe(400);
+    expect((await w.t.app.inject({ method: 'GET', url: `/api/warehouses/${w.warehouseCode}/snapshot` })).statusCode)
       .toBe(401);
   });
 
@@ -173,7 +178,7 @@ describe.each(backends)('warehouse snapshot on $name', (backend) => {
   });
 
   it('serves the static layout with an ETag, and 304 when it matches', async () => {
-    const url = `/api/warehouses/${w.warehouseId}/layout`;
+    const url = `/api/warehouses/${w.warehouseCode}/layout`;
     const res = await w.t.app.inject({ method: 'GET', url, headers: bearer(w.t.adminToken) });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -189,6 +194,6 @@ describe.each(backends)('warehouse snapshot on $name', (backend) => {
     const again = await w.t.app.inject({ method: 'GET', url,
       headers: { ...bearer(w.t.adminToken), 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
-    expect((await w.api('GET', '/api/warehouses/999999/layout')).status).toBe(404);
+    expect((await w.api('GET', '/api/warehouses/NOPE/layout')).status).toBe(404);
   });
 });

@@ -10,6 +10,7 @@ import { postMovement, type Leg, type LegCodes } from '../inventory/post-movemen
 import { requireBin, requireWarehouse } from '../masterdata/lookup.ts';
 import { cancelTasks, createTask, type TaskRow } from '../tasks/tasks.ts';
 import { binClass, isDue, nextDue, type AbcClass } from './cycle.ts';
+import { pageRows } from '../paging.ts';
 
 /**
  * Stock counts. A count covers bins; when it starts it snapshots the book of each bin as its lines
@@ -399,8 +400,8 @@ export async function listCounts(db: Kysely<DB>, actor: Actor, f: { warehouse?: 
       eb.exists(eb.selectFrom('zones as sz').select('sz.id').whereRef('sz.warehouse_id', '=', 'c.warehouse_id')
         .where('sz.id', 'in', zones))]));
   }
-  const rows = await q.orderBy('c.id', 'desc').limit(f.limit ?? 100).offset(f.offset ?? 0).execute();
-  return rows.map((r) => ({ ...r, lines: Number(r.lines), counted: Number(r.counted) }));
+  const { items, total } = await pageRows(db, q.orderBy('c.id', 'desc'), { limit: f.limit ?? 100, offset: f.offset ?? 0 });
+  return { items: items.map((r) => ({ ...r, lines: Number(r.lines), counted: Number(r.counted) })), total };
 }
 
 /**

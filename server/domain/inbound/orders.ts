@@ -9,6 +9,7 @@ import { badInput, conflict, notFound } from '../errors.ts';
 import {
   firstBinOfKind, requireBin, requireCustomer, requireOwner, requireSku, requireSupplier, requireWarehouse, type SkuRow,
 } from '../masterdata/lookup.ts';
+import { pageRows } from '../paging.ts';
 
 export interface InboundLineInput { sku: string; qty: number; lot?: string; expiry?: string }
 
@@ -95,7 +96,7 @@ export async function listInboundOrders(db: Kysely<DB>, actor: Actor, f: { wareh
   if (f.warehouse) q = q.where('w.code', '=', f.warehouse);
   if (f.status) q = q.where('o.status', '=', f.status as never);
   q = whereWarehouseVisible(q, actor, 'o.warehouse_id');
-  return q.orderBy('o.id', 'desc').limit(f.limit).offset(f.offset).execute();
+  return pageRows(db, q.orderBy('o.id', 'desc'), f);
 }
 
 /**

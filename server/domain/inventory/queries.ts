@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.ts';
 import { notFound } from '../errors.ts';
 import { inTransit } from '../transfers/transfers.ts';
 import { whereMayActIn } from '../auth/scope.ts';
+import { pageRows } from '../paging.ts';
 
 export interface StockFilter {
   sku?: string; bin?: string; lot?: string; owner?: string; zone?: string; warehouse?: string;
@@ -41,7 +42,7 @@ export async function queryStock(db: Kysely<DB>, actor: Actor, f: StockFilter) {
   if (f.warehouse) q = q.where('w.code', '=', f.warehouse);
   if (f.status) q = q.where('sb.status', '=', f.status);
   q = scoped(q, actor);
-  return q.orderBy('b.code').orderBy('s.code').orderBy('l.expiry_date').limit(f.limit).offset(f.offset).execute();
+  return pageRows(db, q.orderBy('b.code').orderBy('s.code').orderBy('l.expiry_date').orderBy('sb.id'), f);
 }
 
 /** Totals per SKU (and owner, warehouse): on hand by status, reserved, available to promise. */
@@ -97,7 +98,7 @@ export async function traceLot(db: Kysely<DB>, actor: Actor, skuCode: string, lo
   if (!lot) throw notFound('lot', `SKU ${skuCode} has no lot ${lotNo}`);
   const movements = await scoped(ledgerView(db).where('e.lot_id', '=', lot.id), actor)
     .orderBy('e.id').limit(5000).execute();
-  const current = await queryStock(db, actor, { sku: skuCode, lot: lotNo, limit: 1000, offset: 0 });
+  const { items: current } = await queryStock(db, actor, { sku: skuCode, lot: lotNo, limit: 1000, offset: 0 });
   const totals: Record<string, number> = {};
   for (const m of movements) totals[m.type] = (totals[m.type] ?? 0) + m.delta;
   return { lot: { sku: lot.sku, skuName: lot.skuName, lotNo: lot.lot_no, mfgDate: lot.mfg_date,

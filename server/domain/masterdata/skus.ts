@@ -4,6 +4,7 @@ import { badInput, conflict, notFound } from '../errors.ts';
 import { ensureLot } from './lots.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { isValidGtin } from '../../../model/scan/gs1.ts';
+import { pageRows } from '../paging.ts';
 
 export interface SkuInput {
   code: string;
@@ -169,7 +170,7 @@ export async function listSkus(db: Kysely<DB>, f: { q?: string; abcClass?: strin
       eb('id', 'in', eb.selectFrom('sku_barcodes').select('sku_id').where('barcode', '=', f.q!))]));
   }
   if (f.abcClass) q = q.where('abc_class', '=', f.abcClass as 'A');
-  return q.orderBy('code').limit(f.limit).offset(f.offset).execute();
+  return pageRows(db, q.orderBy('code'), f);
 }
 
 /** Convert a quantity in a pack unit to base units (explicit, never implied). */

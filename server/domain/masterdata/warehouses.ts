@@ -4,6 +4,7 @@ import type { LayoutSpec } from '../../../model/layout-spec.ts';
 import type { DB, Temperature, ZoneKind } from '../../db/schema.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import { pageRows } from '../paging.ts';
 
 const BIN_BATCH = 2000;
 
@@ -129,7 +130,7 @@ export async function listBins(db: Kysely<DB>, warehouseId: number, filter: BinF
   if (filter.zone !== undefined) q = q.where('z.code', '=', filter.zone);
   if (filter.aisle !== undefined) q = q.where('b.aisle', '=', filter.aisle);
   if (filter.level !== undefined) q = q.where('b.level', '=', filter.level);
-  return q.orderBy('b.pick_seq').orderBy('b.id').limit(filter.limit).offset(filter.offset).execute();
+  return pageRows(db, q.orderBy('b.pick_seq').orderBy('b.id'), filter);
 }
 
 export async function getBin(db: Kysely<DB>, code: string) {

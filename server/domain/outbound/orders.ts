@@ -7,6 +7,7 @@ import { appendEvent } from '../events.ts';
 import { openTransfer } from '../transfers/transfers.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { requireCustomer, requireOwner, requireSku, requireWarehouse, type SkuRow } from '../masterdata/lookup.ts';
+import { pageRows } from '../paging.ts';
 
 export interface OutboundLineInput { sku: string; qty: number; lot?: string; strategy?: AllocationStrategy }
 
@@ -104,5 +105,5 @@ export async function listOutboundOrders(db: Kysely<DB>, actor: Actor, f: { ware
   if (f.warehouse) q = q.where('w.code', '=', f.warehouse);
   if (f.status) q = q.where('o.status', '=', f.status as never);
   q = whereWarehouseVisible(q, actor, 'o.warehouse_id');
-  return q.orderBy('o.id', 'desc').limit(f.limit).offset(f.offset).execute();
+  return pageRows(db, q.orderBy('o.id', 'desc'), f);
 }

@@ -5,6 +5,7 @@ import { mayActIn, type Actor } from '../auth/actor.ts';
 import { whereMayActIn } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
 import { badInput, conflict, forbidden, notFound } from '../errors.ts';
+import { pageRows } from '../paging.ts';
 
 /**
  * Tasks: every physical step (putaway, pick, replenish, count, move, QC inspection) with a status,
@@ -116,8 +117,7 @@ export async function listTasks(db: Kysely<DB>, actor: Actor, f: TaskFilter) {
   else q = q.where('t.status', '=', f.status);
   if (f.assignee) q = q.where('u.username', '=', f.assignee);
   q = whereMayActIn(q, actor, 't.warehouse_id', 't.zone_id');
-  return q.orderBy('t.priority', 'desc').orderBy('t.pick_list_id').orderBy('t.seq').orderBy('t.id')
-    .limit(f.limit).offset(f.offset).execute();
+  return pageRows(db, q.orderBy('t.priority', 'desc').orderBy('t.pick_list_id').orderBy('t.seq').orderBy('t.id'), f);
 }
 
 export async function getTask(db: Kysely<DB>, actor: Actor, id: number) {

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertWarehouseVisible } from '../auth/scope.ts';
 import { appendEvent } from '../events.ts';
 import { notFound } from '../errors.ts';
+import { pageRows } from '../paging.ts';
 
 /**
  * Stock between warehouses. The transfer-out order is an ordinary outbound order; these functions
@@ -110,5 +111,5 @@ export async function listTransfers(db: Kysely<DB>, f: { status?: string; limit:
     .innerJoin('warehouses as w', 'w.id', 't.to_warehouse_id')
     .select(['t.id', 't.code', 't.status', 'f.code as from', 'w.code as to', 't.shipped_at', 't.received_at']);
   if (f.status) q = q.where('t.status', '=', f.status as never);
-  return q.orderBy('t.id', 'desc').limit(f.limit).offset(f.offset).execute();
+  return pageRows(db, q.orderBy('t.id', 'desc'), f);
 }

@@ -9,11 +9,13 @@ import { skuClasses } from '../../domain/control-room/sku-classes.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
 import { errors, IdParam } from '../schemas.ts';
+import { warehouseIdOf, WarehouseParam } from '../warehouse-param.ts';
 
 /** Read API of the 3D control room's panels: the bin inspector, search, ABC classes (the AGV inspector is in fleet). */
 export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const tags = ['control-room'];
   const id = (request: { params: unknown }) => (request.params as { id: number }).id;
+  const warehouse = (request: { params: unknown }) => warehouseIdOf(db, request);
 
   app.get('/control-room/bins/:id', {
     config: { permission: 'inventory:read' },
@@ -29,10 +31,10 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
     },
   }, async (request) => inspectBin(db, actorOf(request), id(request)));
 
-  app.get('/control-room/warehouses/:id/search', {
+  app.get('/control-room/warehouses/:warehouse/search', {
     config: { permission: 'inventory:read' },
     schema: {
-      tags, params: IdParam,
+      tags, params: WarehouseParam,
       summary: 'Find SKUs (code, name, barcode), lots, bins (code) and orders (number) in a warehouse, with the bins '
         + 'they are in, for highlighting in the twin',
       description: `Case-insensitive substring match, exact matches first. SKUs and lots count only where they have `
@@ -50,13 +52,13 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
     },
   }, async (request) => {
     const { q, limit } = request.query as { q: string; limit?: number };
-    return searchWarehouse(db, actorOf(request), id(request), q, limit ?? SEARCH_DEFAULT_LIMIT);
+    return searchWarehouse(db, actorOf(request), await warehouse(request), q, limit ?? SEARCH_DEFAULT_LIMIT);
   });
 
-  app.get('/control-room/warehouses/:id/alerts', {
+  app.get('/control-room/warehouses/:warehouse/alerts', {
     config: { permission: 'inventory:read' },
     schema: {
-      tags, params: IdParam,
+      tags, params: WarehouseParam,
       summary: 'Latest alerts of a warehouse (short picks, QC holds, count variances, AGV faults, stock below min), '
         + 'newest first, as stream records',
       description: 'What the outbox still holds (the live stream\'s replay window, WETMS_REPLAY_MINUTES) and the relay '
@@ -68,15 +70,15 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
       }, { additionalProperties: false }),
       response: errors(400, 401, 403, 404),
     },
-  }, async (request) => recentAlerts(db, actorOf(request), id(request),
+  }, async (request) => recentAlerts(db, actorOf(request), await warehouse(request),
     (request.query as { limit?: number }).limit ?? ALERTS_DEFAULT_LIMIT));
 
-  app.get('/control-room/warehouses/:id/sku-classes', {
+  app.get('/control-room/warehouses/:warehouse/sku-classes', {
     config: { permission: 'inventory:read' },
     schema: {
-      tags, params: IdParam,
+      tags, params: WarehouseParam,
       summary: 'ABC class of every SKU with stock in the warehouse (in the bins you may see), by SKU code',
       response: errors(400, 401, 403, 404),
     },
-  }, async (request) => skuClasses(db, actorOf(request), id(request)));
+  }, async (request) => skuClasses(db, actorOf(request), await warehouse(request)));
 }

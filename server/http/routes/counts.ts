@@ -6,6 +6,7 @@ import {
 } from '../../domain/counting/counts.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { page, windowOf } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination, Reason, StockStatus } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
@@ -50,7 +51,11 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: { tags, summary: 'Counts, newest first',
       querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')), status: Type.Optional(CountStatus),
         kind: Type.Optional(Type.Enum(['periodic', 'cycle', 'dynamic'])), ...Pagination }, { additionalProperties: false }) },
-  }, async (request) => listCounts(db, actorOf(request), request.query as never));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await listCounts(db, actorOf(request), { ...request.query as object, ...window });
+    return page(request, items, total, window);
+  });
 
   app.get('/counts/accuracy', {
     config: { permission: 'inventory:read' },

@@ -7,6 +7,7 @@ import { getQcInspection, recordQcResult, type QcResultInput } from '../../domai
 import { receive, type ReceiveInput } from '../../domain/inbound/receive.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { page, windowOf } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, IsoDate, Pagination } from '../schemas.ts';
 
 const Qty = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'base units' });
@@ -45,7 +46,11 @@ export async function inboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
       querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')),
         status: Type.Optional(Type.Enum(['open', 'receiving', 'closed', 'cancelled'])), ...Pagination },
       { additionalProperties: false }) },
-  }, async (request) => listInboundOrders(db, actorOf(request), request.query as never));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await listInboundOrders(db, actorOf(request), { ...request.query as object, ...window });
+    return page(request, items, total, window);
+  });
 
   app.get('/inbound-orders/:id', {
     config: { permission: 'inventory:read' },

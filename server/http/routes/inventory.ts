@@ -10,6 +10,7 @@ import {
 } from '../../domain/inventory/queries.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { page, windowOf } from '../pagination.ts';
 import { Code, DocRef, errors, idempotencyHeader, IsoDate, Pagination, Reason, StockStatus } from '../schemas.ts';
 
 const selector = {
@@ -85,7 +86,11 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
         zone: Type.Optional(Code('zone code')), warehouse: Type.Optional(Code('warehouse code')),
         status: Type.Optional(StockStatus), ...Pagination }, { additionalProperties: false }),
     },
-  }, async (request) => queryStock(db, actorOf(request), request.query as StockFilter));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await queryStock(db, actorOf(request), { ...request.query as StockFilter, ...window });
+    return page(request, items, total, window);
+  });
 
   app.get('/stock/atp', {
     config: { permission: 'inventory:read' },

@@ -9,6 +9,7 @@ import { getPickList, getWave, releaseWave, type WaveInput } from '../../domain/
 import { getTransfer, listTransfers } from '../../domain/transfers/transfers.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { page, windowOf } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
@@ -47,7 +48,11 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
       querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')),
         status: Type.Optional(Type.Enum(['open', 'allocated', 'backordered', 'released', 'picked', 'packed', 'shipped',
           'cancelled'])), ...Pagination }, { additionalProperties: false }) },
-  }, async (request) => listOutboundOrders(db, actorOf(request), request.query as never));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await listOutboundOrders(db, actorOf(request), { ...request.query as object, ...window });
+    return page(request, items, total, window);
+  });
 
   app.get('/outbound-orders/:id', {
     config: { permission: 'inventory:read' },
@@ -87,7 +92,11 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: { tags, summary: 'Transfers between warehouses, newest first',
       querystring: Type.Object({ status: Type.Optional(Type.Enum(['open', 'in_transit', 'received', 'cancelled'])),
         ...Pagination }, { additionalProperties: false }) },
-  }, async (request) => listTransfers(db, { limit: 100, offset: 0, ...request.query as object }));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await listTransfers(db, { ...request.query as object, ...window });
+    return page(request, items, total, window);
+  });
 
   app.get('/transfers/:id', {
     config: { permission: 'inventory:read' },

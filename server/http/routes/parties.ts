@@ -4,7 +4,8 @@ import {
   createParty, deleteParty, getParty, listParties, updateParty, type PartyInput, type PartyTable,
 } from '../../domain/masterdata/parties.ts';
 import type { RouteDeps } from '../app.ts';
-import { Code, CodeParam, errors } from '../schemas.ts';
+import { pageOfAll } from '../pagination.ts';
+import { Code, CodeParam, errors, Pagination } from '../schemas.ts';
 
 const extras: Record<PartyTable, Record<string, any>> = {
   owners: { allocationStrategy: Type.Optional(Type.Union([Type.Enum(['fifo', 'lifo', 'fefo']), Type.Null()], {
@@ -23,7 +24,9 @@ export async function partyRoutes(app: FastifyInstance, { db }: RouteDeps) {
     const read = { permission: 'masterdata:read' as const };
     const write = { permission: 'masterdata:write' as const };
     const fields = { name: Type.String({ minLength: 1, maxLength: 200 }), ...extras[table] };
-    app.get(`/${table}`, { config: read, schema: { tags, summary: `List ${table}` } }, async () => listParties(db, table));
+    app.get(`/${table}`, { config: read, schema: { tags, summary: `List ${table}`,
+      querystring: Type.Object({ ...Pagination }, { additionalProperties: false }) } },
+    async (request) => pageOfAll(request, await listParties(db, table)));
     app.get(`/${table}/:code`, { config: read, schema: { tags, params: CodeParam, response: errors(404) } },
       async (request) => getParty(db, table, (request.params as { code: string }).code));
     app.post(`/${table}`, {

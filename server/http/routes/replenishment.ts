@@ -5,7 +5,8 @@ import {
 } from '../../domain/replenishment/replenish.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
-import { Code, errors, IdParam, idempotencyHeader } from '../schemas.ts';
+import { pageOfAll } from '../pagination.ts';
+import { Code, errors, IdParam, idempotencyHeader, Pagination } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
 const Units = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000_000, description });
@@ -29,9 +30,10 @@ export async function replenishmentRoutes(app: FastifyInstance, { db }: RouteDep
   app.get('/pick-faces', {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'Pick faces of a warehouse with their stock, min/max and open replenishment',
-      querystring: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false }),
+      querystring: Type.Object({ warehouse: Code('warehouse code'), ...Pagination }, { additionalProperties: false }),
       response: errors(400, 403, 404) },
-  }, async (request) => listPickFaces(db, actorOf(request), request.query as { warehouse: string }));
+  }, async (request) => pageOfAll(request,
+    await listPickFaces(db, actorOf(request), request.query as { warehouse: string })));
 
   app.post('/replenishment/run', {
     config: { permission: 'outbound:write' },

@@ -4,6 +4,7 @@ import {
   createLot, createSku, deleteSku, getSku, listLots, listSkus, updateSku, type SkuInput,
 } from '../../domain/masterdata/skus.ts';
 import type { RouteDeps } from '../app.ts';
+import { page, pageOfAll, windowOf } from '../pagination.ts';
 import { Code, CodeParam, errors, IsoDate, Pagination } from '../schemas.ts';
 
 const Metres = (d: string) => Type.Number({ exclusiveMinimum: 0, maximum: 100, description: `${d}, metres` });
@@ -54,7 +55,11 @@ export async function skuRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: { tags, summary: 'Search SKUs by code, name or exact barcode',
       querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })),
         abcClass: Type.Optional(Type.Enum(['A', 'B', 'C'])), ...Pagination }, { additionalProperties: false }) },
-  }, async (request) => listSkus(db, request.query as any));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await listSkus(db, { ...request.query as { q?: string; abcClass?: string }, ...window });
+    return page(request, items, total, window);
+  });
   app.post('/skus', {
     config: write,
     schema: { tags, summary: 'Create a SKU with pack units and barcodes',
@@ -77,8 +82,9 @@ export async function skuRoutes(app: FastifyInstance, { db }: RouteDeps) {
     await deleteSku(db, (request.params as { code: string }).code);
     return reply.code(204).send();
   });
-  app.get('/skus/:code/lots', { config: read, schema: { tags, summary: 'Lots of a SKU by expiry', params: CodeParam } },
-    async (request) => listLots(db, (request.params as { code: string }).code));
+  app.get('/skus/:code/lots', { config: read, schema: { tags, summary: 'Lots of a SKU by expiry', params: CodeParam,
+    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }), response: errors(404) } },
+  async (request) => pageOfAll(request, await listLots(db, (request.params as { code: string }).code)));
   app.post('/skus/:code/lots', {
     config: write,
     schema: { tags, summary: 'Register a lot (expiry derived from shelf life when only a manufacture date is given)',

@@ -7,7 +7,8 @@ import { badInput } from '../../domain/errors.ts';
 import { readSnapshot, snapshotJson, snapshotToIPC, warehouseLayout } from '../../stream/snapshot.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
-import { errors, IdParam } from '../schemas.ts';
+import { errors } from '../schemas.ts';
+import { warehouseIdOf, WarehouseParam } from '../warehouse-param.ts';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
@@ -46,10 +47,10 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
 export async function snapshotRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const tags = ['twin'];
 
-  app.get('/warehouses/:id/snapshot', {
+  app.get('/warehouses/:warehouse/snapshot', {
     config: { permission: 'inventory:read' },
     schema: {
-      tags, params: IdParam,
+      tags, params: WarehouseParam,
       summary: 'Bins of a warehouse with their occupancy, as Apache Arrow IPC (or JSON with ?format=json), '
         + 'stamped with the live-stream position it is consistent with',
       description: 'One row per bin (zone-scoped users: the bins of their zones). Read in one REPEATABLE READ '
@@ -69,7 +70,7 @@ export async function snapshotRoutes(app: FastifyInstance, { db }: RouteDeps) {
       response: errors(400, 401, 403, 404),
     },
   }, async (request, reply) => {
-    const { id } = request.params as { id: number };
+    const id = await warehouseIdOf(db, request);
     const { format, bins } = request.query as { format?: 'arrow' | 'json'; bins?: string };
     const only = bins === undefined ? undefined : parseBinList(bins);
     const snapshot = await readSnapshot(db, id, { actor: actorOf(request), ...(only ? { bins: only } : {}) });
@@ -88,18 +89,18 @@ export async function snapshotRoutes(app: FastifyInstance, { db }: RouteDeps) {
     return reply.send(raw);
   });
 
-  app.get('/warehouses/:id/layout', {
+  app.get('/warehouses/:warehouse/layout', {
     config: { permission: 'masterdata:read' },
     schema: {
-      tags, params: IdParam,
+      tags, params: WarehouseParam,
       summary: 'Static floor plan for drawing: zone rack blocks, travel graph nodes and edges, docks, chargers, bounds',
       description: 'Never changes once the warehouse exists: cache it (ETag, If-None-Match gives 304).',
       response: errors(400, 401, 403, 404),
     },
   }, async (request, reply) => {
-    const { id } = request.params as { id: number };
+    const id = await warehouseIdOf(db, request);
     const { body, etag } = await warehouseLayout(db, id); // 404 first, then scope (403)
-    await assertWarehouseVisible(db, actorOf(request), id, 'id');
+    await assertWarehouseVisible(db, actorOf(request), id, 'warehouse');
     reply.header('etag', etag);
     reply.header('cache-control', 'private, max-age=86400');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();

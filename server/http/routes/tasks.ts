@@ -5,6 +5,7 @@ import { confirmPutaway, suggestForTask, type ConfirmPutawayInput } from '../../
 import { assignTask, getTask, listTasks, type TaskFilter } from '../../domain/tasks/tasks.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { page, windowOf } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination, Reason } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
@@ -20,7 +21,11 @@ export async function taskRoutes(app: FastifyInstance, { db }: RouteDeps) {
       querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')), type: Type.Optional(TaskType),
         status: Type.Optional(Type.Enum(['active', 'open', 'assigned', 'in_progress', 'done', 'cancelled'])),
         assignee: Type.Optional(Code('username')), ...Pagination }, { additionalProperties: false }) },
-  }, async (request) => listTasks(db, actorOf(request), { limit: 100, offset: 0, ...request.query as object } as TaskFilter));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await listTasks(db, actorOf(request), { ...request.query as object, ...window } as TaskFilter);
+    return page(request, items, total, window);
+  });
 
   app.get('/tasks/:id', {
     config: { permission: 'inventory:read' },

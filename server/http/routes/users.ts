@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { createUser, getUser, listUsers, setScopes, updateUser, type UserInput } from '../../domain/auth/users.ts';
 import type { RouteDeps } from '../app.ts';
-import { errors, IdParam } from '../schemas.ts';
+import { pageOfAll } from '../pagination.ts';
+import { errors, IdParam, Pagination } from '../schemas.ts';
 
 const Role = Type.Enum(['admin', 'manager', 'planner', 'operator', 'viewer']);
 const Scope = Type.Object({
@@ -12,7 +13,9 @@ const Scope = Type.Object({
 
 export async function userRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const config = { permission: 'users:manage' as const };
-  app.get('/users', { config, schema: { tags: ['users'], summary: 'List users' } }, async () => listUsers(db));
+  app.get('/users', { config, schema: { tags: ['users'], summary: 'List users',
+    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }) } },
+  async (request) => pageOfAll(request, await listUsers(db)));
   app.get('/users/:id', { config, schema: { tags: ['users'], params: IdParam, response: errors(404) } },
     async (request) => getUser(db, (request.params as { id: number }).id));
   app.post('/users', {

@@ -6,14 +6,17 @@ import {
   updateBin, updateWarehouse, updateZone, type BinPatch, type ZonePatch,
 } from '../../domain/masterdata/warehouses.ts';
 import type { RouteDeps } from '../app.ts';
-import { Code, CodeParam, errors, IdParam, Pagination } from '../schemas.ts';
+import { page, pageOfAll, windowOf } from '../pagination.ts';
+import { Code, CodeParam, errors, Pagination } from '../schemas.ts';
+import { warehouseIdOf, WarehouseCode, WarehouseParam } from '../warehouse-param.ts';
 
 export async function warehouseRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const read = { permission: 'masterdata:read' as const };
   const write = { permission: 'masterdata:write' as const };
 
-  app.get('/warehouses', { config: read, schema: { tags: ['warehouses'], summary: 'List warehouses' } },
-    async () => listWarehouses(db));
+  app.get('/warehouses', { config: read, schema: { tags: ['warehouses'], summary: 'List warehouses',
+    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }) } },
+  async (request) => pageOfAll(request, await listWarehouses(db)));
   app.post('/warehouses', {
     config: write,
     schema: {
@@ -21,24 +24,26 @@ export async function warehouseRoutes(app: FastifyInstance, { db }: RouteDeps) {
       body: LayoutSpecSchema, response: errors(400, 409),
     },
   }, async (request, reply) => reply.code(201).send(await createWarehouseFromLayout(db, request.body as LayoutSpec)));
-  app.get('/warehouses/:id', { config: read, schema: { tags: ['warehouses'], params: IdParam, response: errors(404) } },
-    async (request) => getWarehouse(db, (request.params as { id: number }).id));
-  app.patch('/warehouses/:id', {
+  app.get('/warehouses/:warehouse', {
+    config: read, schema: { tags: ['warehouses'], params: WarehouseParam, response: errors(404) },
+  }, async (request) => getWarehouse(db, await warehouseIdOf(db, request)));
+  app.patch('/warehouses/:warehouse', {
     config: write,
     schema: {
-      tags: ['warehouses'], summary: 'Rename a warehouse or change its time zone', params: IdParam,
+      tags: ['warehouses'], summary: 'Rename a warehouse or change its time zone', params: WarehouseParam,
       body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
       response: errors(400, 404),
     },
-  }, async (request) => updateWarehouse(db, (request.params as { id: number }).id, request.body as object));
-  app.get('/warehouses/:id/zones', { config: read, schema: { tags: ['warehouses'], params: IdParam } },
-    async (request) => listZones(db, (request.params as { id: number }).id));
-  app.patch('/warehouses/:id/zones/:code', {
+  }, async (request) => updateWarehouse(db, await warehouseIdOf(db, request), request.body as object));
+  app.get('/warehouses/:warehouse/zones', { config: read, schema: { tags: ['warehouses'], params: WarehouseParam,
+    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }), response: errors(404) } },
+  async (request) => pageOfAll(request, await listZones(db, await warehouseIdOf(db, request))));
+  app.patch('/warehouses/:warehouse/zones/:code', {
     config: write,
     schema: {
       tags: ['warehouses'], summary: 'Rename a zone or change its kind or temperature class',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }), code: Code('zone code') }),
+      params: Type.Object({ warehouse: WarehouseCode, code: Code('zone code') }),
       body: Type.Object({
         name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         kind: Type.Optional(Type.Enum(['storage', 'pick_face', 'bulk', 'staging', 'dock', 'qc', 'quarantine'])),
@@ -47,21 +52,26 @@ export async function warehouseRoutes(app: FastifyInstance, { db }: RouteDeps) {
       response: errors(400, 404),
     },
   }, async (request) => {
-    const { id, code } = request.params as { id: number; code: string };
-    return updateZone(db, id, code, request.body as ZonePatch);
+    const { code } = request.params as { code: string };
+    return updateZone(db, await warehouseIdOf(db, request), code, request.body as ZonePatch);
   });
-  app.get('/warehouses/:id/graph', {
+  app.get('/warehouses/:warehouse/graph', {
     config: read,
-    schema: { tags: ['warehouses'], summary: 'Travel graph: aisle and cross-aisle nodes with distances', params: IdParam },
-  }, async (request) => getWarehouseGraph(db, (request.params as { id: number }).id));
-  app.get('/warehouses/:id/bins', {
+    schema: { tags: ['warehouses'], summary: 'Travel graph: aisle and cross-aisle nodes with distances',
+      params: WarehouseParam, response: errors(404) },
+  }, async (request) => getWarehouseGraph(db, await warehouseIdOf(db, request)));
+  app.get('/warehouses/:warehouse/bins', {
     config: read,
     schema: {
-      tags: ['warehouses'], summary: 'Bins of a warehouse in pick sequence', params: IdParam,
+      tags: ['warehouses'], summary: 'Bins of a warehouse in pick sequence', params: WarehouseParam,
       querystring: Type.Object({ zone: Type.Optional(Code('zone code')), aisle: Type.Optional(Type.Integer({ minimum: 1 })),
         level: Type.Optional(Type.Integer({ minimum: 1 })), ...Pagination }, { additionalProperties: false }),
     },
-  }, async (request) => listBins(db, (request.params as { id: number }).id, request.query as any));
+  }, async (request) => {
+    const window = windowOf(request.query);
+    const { items, total } = await listBins(db, await warehouseIdOf(db, request), { ...request.query as object, ...window });
+    return page(request, items, total, window);
+  });
   app.get('/bins/:code', { config: read, schema: { tags: ['warehouses'], params: CodeParam, response: errors(404) } },
     async (request) => getBin(db, (request.params as { code: string }).code));
   app.patch('/bins/:code', {

@@ -41,7 +41,7 @@ function usePoll<T>(key: string | null, ms: number, load: (key: string) => Promi
 async function picksLastHour(code: string) {
   const done = await api.donePicks(code);
   const since = Date.now() - 3_600_000;
-  return { count: done.filter((t) => t.done_at && Date.parse(t.done_at) >= since).length, capped: done.length >= PAGE };
+  return { count: done.filter((t) => t.doneAt && Date.parse(t.doneAt) >= since).length, capped: done.length >= PAGE };
 }
 
 async function activeTasks(code: string) {

@@ -32,7 +32,7 @@ export function SceneArea() {
   const subscribeRecords = useCallback((cb: Parameters<typeof live.onRecords>[0]) => live.onRecords(cb), []);
   const subscribeAgvFrames = useCallback((cb: (bytes: ArrayBuffer) => void) => live.onAgvFrames(cb), []);
   const fetchBins = useCallback((ids: number[]): Promise<PatchRow[]> =>
-    warehouseId === undefined ? Promise.resolve([]) : api.snapshotBins(warehouseId, ids), [warehouseId]);
+    warehouseCode === undefined ? Promise.resolve([]) : api.snapshotBins(warehouseCode, ids), [warehouseCode]);
   const attach = useCallback((handle: SceneHandle | null) => {
     scene.current = handle;
     view.attachScene(handle);
@@ -41,12 +41,12 @@ export function SceneArea() {
   // ABC classes are only needed in ABC mode: loaded once per warehouse, the first time it is chosen.
   const [classes, setClasses] = useState<{ warehouseId: number; map: Classes } | null>(null);
   useEffect(() => {
-    if (mode !== 'abc' || warehouseId === undefined || classes?.warehouseId === warehouseId) return;
+    if (mode !== 'abc' || warehouseId === undefined || warehouseCode === undefined || classes?.warehouseId === warehouseId) return;
     let cancelled = false;
-    api.skuClasses(warehouseId).then((r) => { if (!cancelled) setClasses({ warehouseId, map: r.classes }); },
+    api.skuClasses(warehouseCode).then((r) => { if (!cancelled) setClasses({ warehouseId, map: r.classes }); },
       () => { /* the legend's "unknown" colour stands in */ });
     return () => { cancelled = true; };
-  }, [mode, warehouseId, classes]);
+  }, [mode, warehouseId, warehouseCode, classes]);
   const classOf = useMemo(() => {
     const map = classes?.warehouseId === warehouseId ? classes?.map : undefined;
     return map ? (sku: string) => map[sku] : undefined;
@@ -99,7 +99,7 @@ export function SceneArea() {
           records: fmt.int(state.applied) })}</span>}
       </div>
       <div data-testid="scene-slot" className="scene-slot">
-        <SearchPanel warehouseId={warehouseId} />
+        <SearchPanel warehouseId={warehouseId} warehouse={warehouseCode} />
         <SceneTooltip store={hover} agvIds={agvIds} />
         {state.snapshot && state.layout ? (
           <Suspense fallback={<p className="muted scene-loading">{t('scene.loading')}</p>}>

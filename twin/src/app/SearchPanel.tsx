@@ -13,7 +13,7 @@ const DEBOUNCE_MS = 250;
  * Search a warehouse by SKU code or name, lot, bin code or order: every matching bin is highlighted in the
  * scene and listed here; choosing one flies to it and opens its inspector.
  */
-export function SearchPanel({ warehouseId }: { warehouseId: number | undefined }) {
+export function SearchPanel({ warehouseId, warehouse }: { warehouseId: number | undefined; warehouse?: string }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [result, setResult] = useState<SearchResult | null>(null);
@@ -23,7 +23,7 @@ export function SearchPanel({ warehouseId }: { warehouseId: number | undefined }
 
   useEffect(() => {
     const q = query.trim();
-    if (!q || warehouseId === undefined) {
+    if (!q || warehouseId === undefined || warehouse === undefined) {
       setResult(null);
       setError(null);
       view.setHighlight([]);
@@ -33,7 +33,7 @@ export function SearchPanel({ warehouseId }: { warehouseId: number | undefined }
     const timer = setTimeout(async () => {
       setBusy(true);
       try {
-        const r = await api.search(warehouseId, q, abort.signal);
+        const r = await api.search(warehouse, q, abort.signal);
         setResult(r);
         setError(null);
         view.setHighlight(r.binIds);
@@ -45,7 +45,7 @@ export function SearchPanel({ warehouseId }: { warehouseId: number | undefined }
       }
     }, DEBOUNCE_MS);
     return () => { clearTimeout(timer); abort.abort(); };
-  }, [query, warehouseId]);
+  }, [query, warehouseId, warehouse]);
 
   // A new warehouse starts a new search.
   useEffect(() => { setQuery(''); }, [warehouseId]);

@@ -11,7 +11,7 @@ const USER_KEY = 'wetms.user';
 export interface SessionUser { id: number; username: string; role: string }
 export interface Warehouse { id: number; code: string; name: string; timezone: string; bins: number; zones: number }
 export interface Task {
-  id: number; type: string; status: string; priority: number; warehouse: string; done_at: string | null;
+  id: number; type: string; status: string; priority: number; warehouse: string; doneAt: string | null;
   [field: string]: unknown;
 }
 export type AgvStateCode = 'idle' | 'moving' | 'loading' | 'unloading' | 'charging' | 'fault';
@@ -24,6 +24,9 @@ export interface FleetDescription {
   [field: string]: unknown;
 }
 export type { StreamRecord };
+
+/** Every list the API answers is one page of this envelope; `next` is the following page's URL (null: last). */
+export interface Page<T> { items: T[]; total: number; limit: number; offset: number; next: string | null }
 
 /** GET /api/control-room/bins/:id — the bin inspector. */
 export interface BinInspection {
@@ -43,7 +46,7 @@ export interface BinInspection {
 }
 
 export type SearchKind = 'sku' | 'lot' | 'bin' | 'order';
-/** GET /api/control-room/warehouses/:id/search */
+/** GET /api/control-room/warehouses/:warehouse/search */
 export interface SearchResult {
   query: string;
   matches: Array<{ kind: SearchKind; key: string; label: string; bins: Array<{ id: number; code: string; qty: number }> }>;
@@ -129,10 +132,10 @@ export async function request<T>(path: string, init: RequestInit & { json?: unkn
 export const api = {
   login: (username: string, password: string) =>
     request<{ token: string; user: SessionUser }>('/api/auth/login', { method: 'POST', json: { username, password } }),
-  warehouses: () => request<Warehouse[]>('/api/warehouses'),
+  warehouses: () => request<Page<Warehouse>>('/api/warehouses?limit=1000').then((p) => p.items),
   /** The Arrow IPC snapshot (what the 3D scene draws from): bytes, with pos/skip in its schema metadata. */
-  snapshotArrow: async (warehouseId: number): Promise<Uint8Array> => {
-    const res = await fetch(`/api/warehouses/${warehouseId}/snapshot`, { headers: {
+  snapshotArrow: async (warehouse: string): Promise<Uint8Array> => {
+    const res = await fetch(`/api/warehouses/${encodeURIComponent(warehouse)}/snapshot`, { headers: {
       accept: 'application/vnd.apache.arrow.stream', ...(session.token ? { authorization: `Bearer ${session.token}` } : {}) } });
     if (!res.ok) {
       const problem = await res.json().catch(() => null) as { detail?: string } | null;
@@ -141,25 +144,26 @@ export const api = {
     }
     return new Uint8Array(await res.arrayBuffer());
   },
-  layout: (warehouseId: number) => request<LayoutJson>(`/api/warehouses/${warehouseId}/layout`),
+  layout: (warehouse: string) => request<LayoutJson>(`/api/warehouses/${encodeURIComponent(warehouse)}/layout`),
   activeTasks: (code: string) =>
-    request<Task[]>(`/api/tasks?status=active&warehouse=${encodeURIComponent(code)}&limit=1000`),
+    request<Page<Task>>(`/api/tasks?status=active&warehouse=${encodeURIComponent(code)}&limit=1000`).then((p) => p.items),
   donePicks: (code: string) =>
-    request<Task[]>(`/api/tasks?status=done&type=pick&warehouse=${encodeURIComponent(code)}&limit=1000`),
+    request<Page<Task>>(`/api/tasks?status=done&type=pick&warehouse=${encodeURIComponent(code)}&limit=1000`)
+      .then((p) => p.items),
   fleet: (code: string) => request<FleetDescription>(`/api/fleet/${encodeURIComponent(code)}`),
   agv: (code: string, agv: string) =>
     request<AgvDetail>(`/api/fleet/${encodeURIComponent(code)}/agvs/${encodeURIComponent(agv)}`),
   inspectBin: (binId: number) => request<BinInspection>(`/api/control-room/bins/${binId}`),
-  search: (warehouseId: number, q: string, signal?: AbortSignal) =>
-    request<SearchResult>(`/api/control-room/warehouses/${warehouseId}/search?q=${encodeURIComponent(q)}`, { signal }),
-  alerts: (warehouseId: number) =>
-    request<{ alerts: StreamRecord[] }>(`/api/control-room/warehouses/${warehouseId}/alerts?limit=50`),
-  skuClasses: (warehouseId: number) =>
-    request<{ classes: Record<string, 'A' | 'B' | 'C'> }>(`/api/control-room/warehouses/${warehouseId}/sku-classes`),
+  search: (warehouse: string, q: string, signal?: AbortSignal) => request<SearchResult>(
+    `/api/control-room/warehouses/${encodeURIComponent(warehouse)}/search?q=${encodeURIComponent(q)}`, { signal }),
+  alerts: (warehouse: string) =>
+    request<{ alerts: StreamRecord[] }>(`/api/control-room/warehouses/${encodeURIComponent(warehouse)}/alerts?limit=50`),
+  skuClasses: (warehouse: string) => request<{ classes: Record<string, 'A' | 'B' | 'C'> }>(
+    `/api/control-room/warehouses/${encodeURIComponent(warehouse)}/sku-classes`),
   /** Current rows of some bins (JSON snapshot rows), for bins the stream left dirty. */
-  snapshotBins: async (warehouseId: number, ids: number[]): Promise<SnapshotRow[]> => {
+  snapshotBins: async (warehouse: string, ids: number[]): Promise<SnapshotRow[]> => {
     const body = await request<{ bins: SnapshotRow[] }>(
-      `/api/warehouses/${warehouseId}/snapshot?format=json&bins=${ids.join(',')}`);
+      `/api/warehouses/${encodeURIComponent(warehouse)}/snapshot?format=json&bins=${ids.join(',')}`);
     return body.bins;
   },
 };

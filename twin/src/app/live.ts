@@ -80,7 +80,7 @@ export class LiveStore {
     let snapshot: SnapshotSummary;
     let layout: LayoutJson;
     try {
-      [snapshot, layout] = await Promise.all([loadSnapshot(warehouse.id), api.layout(warehouse.id)]);
+      [snapshot, layout] = await Promise.all([loadSnapshot(warehouse.code), api.layout(warehouse.code)]);
     } catch (error) {
       if (generation === this.generation) this.set({ status: 'error', error: describe(error) });
       return;
@@ -89,7 +89,7 @@ export class LiveStore {
     this.set({ layout });
     this.takeSnapshot(snapshot);
     // The alerts feed starts with what happened shortly before (the server's replay window), then follows the stream.
-    api.alerts(warehouse.id).then((r) => { if (generation === this.generation) this.alerts.addHistory(r.alerts, snapshot.pos); },
+    api.alerts(warehouse.code).then((r) => { if (generation === this.generation) this.alerts.addHistory(r.alerts, snapshot.pos); },
       () => { /* the feed then starts empty */ });
     const client = new StreamClient({ url: location.origin, token: () => session.token ?? '', warehouse: warehouse.id,
       since: snapshot.pos, skip: snapshot.skip });
@@ -122,7 +122,7 @@ export class LiveStore {
   /** The server no longer has what we missed: a fresh snapshot, then the stream from its position. */
   private async reload(generation: number) {
     try {
-      const snapshot = await loadSnapshot(this.state.warehouse!.id);
+      const snapshot = await loadSnapshot(this.state.warehouse!.code);
       if (generation !== this.generation || !this.client) return;
       this.takeSnapshot(snapshot);
       this.client.resetFrom(snapshot.pos, snapshot.skip);
@@ -154,8 +154,8 @@ export class LiveStore {
 }
 
 /** Fetch the Arrow snapshot and read its stamp (pos, skip) and totals from the table itself. */
-async function loadSnapshot(warehouseId: number): Promise<SnapshotSummary> {
-  const arrow = await api.snapshotArrow(warehouseId);
+async function loadSnapshot(warehouse: string): Promise<SnapshotSummary> {
+  const arrow = await api.snapshotArrow(warehouse);
   const table = tableFromIPC(arrow);
   const meta = table.schema.metadata;
   const units = table.getChild('units')?.toArray() as Int32Array | undefined;
