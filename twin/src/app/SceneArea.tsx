@@ -95,8 +95,10 @@ export function SceneArea() {
             {t('scene.highlighted', { count: highlight.size })} ✕
           </button>
         )}
-        {state.snapshot && <span className="muted small toolbar-end">{t('scene.bins', { bins: fmt.int(state.snapshot.bins),
-          records: fmt.int(state.applied) })}</span>}
+        {state.snapshot && (() => {
+          const summary = t('scene.bins', { bins: fmt.int(state.snapshot.bins), records: fmt.int(state.applied) });
+          return <span className="muted small toolbar-end" title={summary}>{summary}</span>;
+        })()}
       </div>
       <div data-testid="scene-slot" className="scene-slot">
         <SearchPanel warehouseId={warehouseId} warehouse={warehouseCode} />

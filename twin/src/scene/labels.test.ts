@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BinStore } from './bins.ts';
 import { snapshotBytes } from './fixtures.ts';
 import type { LayoutJson } from './floor.ts';
-import { aisleCode, placeLabels } from './labels.ts';
+import { aisleCode, placeLabels, ZONE_LABEL_MAX, ZONE_LABEL_SIZE, zoneLabelSize } from './labels.ts';
 
 const layout = (orientationB: 'x' | 'y' = 'y'): LayoutJson => ({
   warehouse: { id: 1, code: 'W1' }, bounds: { minX: 0, minY: 0, maxX: 40, maxY: 30 },
@@ -46,6 +46,15 @@ describe('floor labels', () => {
     const a3 = placeLabels(layout('x'), store).find((l) => l.text === 'A03')!;
     expect(a3.x).toBeLessThan(20);
     expect(a3.y).toBeCloseTo(12);
+  });
+
+  it('sizes zone codes to their block: readable on a large floor, never wider than the block', () => {
+    expect(zoneLabelSize('STOR', 62.4)).toBe(ZONE_LABEL_MAX); // the demo's pallet storage
+    expect(zoneLabelSize('PICK', 25.6)).toBeCloseTo(3.2);
+    expect(zoneLabelSize('QC', 9.2)).toBe(ZONE_LABEL_SIZE);
+    // A long code on a narrow block shrinks to fit (about 0.7 of its height per character).
+    const narrow = zoneLabelSize('QUARANTINE', 8);
+    expect(narrow * 0.7 * 10).toBeLessThanOrEqual(0.9 * 8 + 1e-9);
   });
 
   it('leaves out zones the filter hides', () => {

@@ -16,8 +16,21 @@ export interface FloorLabel {
   kind: 'zone' | 'aisle';
 }
 
+/** Zone codes: at least this tall, at most ZONE_LABEL_MAX, and never wider than their block (metres). */
 export const ZONE_LABEL_SIZE = 1.6;
+export const ZONE_LABEL_MAX = 3.5;
 export const AISLE_LABEL_SIZE = 0.8;
+/** A bold code is about this wide per character, in text heights (system-ui). */
+const CHAR_WIDTH = 0.7;
+
+/**
+ * Height of a zone's code: big enough to read in the whole-warehouse view of a large floor (an eighth of the
+ * block's width), yet no wider than 90 % of the block, so neighbouring zones' codes never run into each other.
+ */
+export function zoneLabelSize(code: string, blockWidth: number): number {
+  const fits = (0.9 * blockWidth) / (CHAR_WIDTH * Math.max(1, code.length));
+  return Math.max(Math.min(ZONE_LABEL_SIZE, fits), Math.min(ZONE_LABEL_MAX, blockWidth / 8, fits));
+}
 
 /** `A07`: an aisle as the bin codes write it. */
 export const aisleCode = (aisle: number) => `A${String(aisle).padStart(2, '0')}`;
@@ -42,9 +55,11 @@ export function placeLabels(layout: LayoutJson, store: BinStore, visible?: Reado
     if (visible && !visible.has(zone.code)) continue;
     const b = zone.block;
     const alongX = zone.orientation === 'x';
-    // Zone code: centred in front of the block (the -y side, facing the docks and the default camera).
-    out.push({ kind: 'zone', text: zone.code, x: (b.minX + b.maxX) / 2, y: b.minY - ZONE_LABEL_SIZE * 1.7,
-      size: ZONE_LABEL_SIZE });
+    // Zone code: centred in front of the block (the -y side, facing the docks and the default camera), in front
+    // of the aisle codes.
+    const size = zoneLabelSize(zone.code, b.maxX - b.minX);
+    out.push({ kind: 'zone', text: zone.code, x: (b.minX + b.maxX) / 2, y: b.minY - AISLE_LABEL_SIZE * 1.6 - size * 0.6,
+      size });
     const aisles = [...(sums.get(zone.code) ?? new Map<number, { sum: number; n: number }>())].sort((p, q) => p[0] - q[0]);
     for (const [aisle, s] of aisles) {
       const across = s.sum / s.n;
