@@ -4,6 +4,7 @@
  */
 import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
+import { balancedActivity, MEASURED_FLEET_TASKS_PER_HOUR } from './demo/activity.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { buildApp } from './http/app.ts';
 import { startLive } from './stream/live.ts';
@@ -38,9 +39,9 @@ const demoWarehouses = config.demo ? await database.db.selectFrom('warehouses').
 const live = await startLive(app, database, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl,
   relay: { retentionMs: config.replayWindowMs },
   alerts: {},
-  fleet: { agvs: { WH1: 12, WH2: 4 } },
-  activity: demoWarehouses.map((w) => ({ warehouse: w.code, ordersPerHour: w.code === 'WH1' ? 360 : 60,
-    deliveriesPerHour: w.code === 'WH1' ? 30 : 6 })),
+  fleet: { agvs: Object.fromEntries(Object.entries(MEASURED_FLEET_TASKS_PER_HOUR).map(([code, f]) => [code, f.agvs])) },
+  // Orders and deliveries at the pace the fleet keeps up with (measured), the intake pausing on a backlog.
+  activity: demoWarehouses.flatMap((w) => balancedActivity(w.code) ?? []),
   log: { info: (m) => app.log.info(m), error: (o, m) => app.log.error(o as object, m) } });
 const shutdown = async (signal: string) => {
   console.log(`\n${signal}: shutting down`);

@@ -63,6 +63,12 @@ export interface AgvState {
   node: string;
   /** While driving along an edge: the node it is heading into; null when standing on `node`. */
   nextNode: string | null;
+  /** Headed for a stop but holding no route yet (its way or its goal is someone else's): state 'moving', speed 0. */
+  waiting: boolean;
+  /** Simulated ms when `state` last changed. */
+  stateSinceMs: number;
+  /** Simulated ms when the AGV last made progress: drove, loaded, unloaded, charged or changed state. */
+  progressAtMs: number;
 }
 
 interface EventBase {

@@ -27,8 +27,45 @@ export interface ActivityOptions {
   speedFactor?: number;
   seed?: number;
   tickMs?: number;
-  /** Hour of day that shapes the intake (default: the current UTC hour). */
+  /** Hour of day that shapes the intake (default: the clock's UTC hour). */
   hourOfDay?: () => number;
+  /** Milliseconds since the epoch (default Date.now): simulated-time tests drive it themselves. */
+  clock?: () => number;
+  /**
+   * Intake pauses while the warehouse has this many AGV tasks (putaway, pick, replenish) open or under way:
+   * customers still order, but the generator does not outrun the fleet (default: no limit).
+   */
+  maxOpenTasks?: number;
+}
+
+/**
+ * What the demo fleet gets done, measured (docs/benchmarks.md, "Live fleet throughput"): AGV tasks per hour of
+ * a saturated fleet with the demo's work on the demo layouts (62 and 82 measured). WH1's 12 AGVs share one
+ * single-lane cross aisle and four staging points (WH2's 4 AGVs two, on a smaller floor): more AGVs on the
+ * road mostly queue, so tasks per AGV fall with the fleet size.
+ */
+export const MEASURED_FLEET_TASKS_PER_HOUR: Record<string, { agvs: number; tasksPerHour: number }> = {
+  WH1: { agvs: 12, tasksPerHour: 60 },
+  WH2: { agvs: 4, tasksPerHour: 80 },
+};
+/** AGV tasks one demo order makes (pick lines, split over bins), and one delivery (putaways), measured alike. */
+export const TASKS_PER_ORDER = 2.7;
+export const TASKS_PER_DELIVERY = 2;
+/** Share of the fleet's throughput the peak hour asks for: room for bursts, charging and the odd detour. */
+export const PEAK_UTILISATION = 0.6;
+
+/**
+ * Demo rates for a warehouse with a measured fleet: at the daily peak, orders and deliveries make
+ * PEAK_UTILISATION of the fleet's tasks per hour (four fifths picks, one fifth putaways); the intake pauses
+ * above a backlog of a quarter hour of the fleet's work (or two tasks per AGV, whichever is more).
+ */
+export function balancedActivity(warehouse: string): ActivityOptions | null {
+  const fleet = MEASURED_FLEET_TASKS_PER_HOUR[warehouse];
+  if (!fleet) return null;
+  const tasks = fleet.tasksPerHour * PEAK_UTILISATION;
+  return { warehouse, ordersPerHour: Math.round((tasks * 0.8) / TASKS_PER_ORDER),
+    deliveriesPerHour: Math.round((tasks * 0.2) / TASKS_PER_DELIVERY),
+    maxOpenTasks: Math.max(2 * fleet.agvs, Math.round(fleet.tasksPerHour / 4)) };
 }
 
 /** Relative order intake by hour of day (warehouse local time ~ UTC here): quiet nights, two peaks. */
@@ -42,12 +79,17 @@ export class DemoActivity {
   private readonly rng: Random;
   private readonly actor: Actor = { ...SYSTEM_ACTOR, device: 'demo' };
   private n = 0;
-  private lastWave = Date.now();
-  readonly counts = { orders: 0, deliveries: 0, waves: 0, shipped: 0, errors: 0 };
+  private readonly now: () => number;
+  private lastWave: number;
+  /** QC inspections seen open, with when (by the clock) they were first seen. */
+  private readonly qcSeen = new Map<number, number>();
+  readonly counts = { orders: 0, deliveries: 0, waves: 0, shipped: 0, errors: 0, deferred: 0 };
   lastError: string | null = null;
 
   constructor(private readonly db: Kysely<DB>, private readonly opts: ActivityOptions) {
     this.rng = new Random(opts.seed ?? 4242);
+    this.now = opts.clock ?? Date.now;
+    this.lastWave = this.now();
   }
 
   start() {
@@ -65,12 +107,18 @@ export class DemoActivity {
     this.busy = true;
     try {
       const speed = this.opts.speedFactor ?? 1;
-      const hour = this.opts.hourOfDay?.() ?? new Date().getUTCHours();
+      const hour = this.opts.hourOfDay?.() ?? new Date(this.now()).getUTCHours();
       const perTick = (perHour: number) => (perHour * DAY_CURVE[hour]! * speed * (this.opts.tickMs ?? 1000)) / 3_600_000;
-      for (let i = this.rng.poisson(perTick(this.opts.ordersPerHour ?? 240)); i > 0; i--) await this.guard(() => this.newOrder());
-      for (let i = this.rng.poisson(perTick(this.opts.deliveriesPerHour ?? 20)); i > 0; i--) await this.guard(() => this.delivery());
-      if (Date.now() - this.lastWave > 30_000 / speed) {
-        this.lastWave = Date.now();
+      const orders = this.rng.poisson(perTick(this.opts.ordersPerHour ?? 240));
+      const deliveries = this.rng.poisson(perTick(this.opts.deliveriesPerHour ?? 20));
+      if (orders + deliveries > 0 && await this.backlogFull()) {
+        this.counts.deferred += orders + deliveries;
+      } else {
+        for (let i = orders; i > 0; i--) await this.guard(() => this.newOrder());
+        for (let i = deliveries; i > 0; i--) await this.guard(() => this.delivery());
+      }
+      if (this.now() - this.lastWave > 30_000 / speed) {
+        this.lastWave = this.now();
         await this.guard(() => this.wave());
       }
       await this.guard(() => this.passQc());
@@ -78,6 +126,16 @@ export class DemoActivity {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Whether the AGV tasks open or under way have reached maxOpenTasks. */
+  private async backlogFull(): Promise<boolean> {
+    if (this.opts.maxOpenTasks === undefined) return false;
+    const open = await this.db.selectFrom('tasks as t').innerJoin('warehouses as w', 'w.id', 't.warehouse_id')
+      .select((eb) => eb.fn.countAll().as('n')).where('w.code', '=', this.opts.warehouse)
+      .where('t.type', 'in', ['putaway', 'pick', 'replenish']).where('t.status', 'in', ['open', 'assigned', 'in_progress'])
+      .executeTakeFirstOrThrow();
+    return Number(open.n) >= this.opts.maxOpenTasks;
   }
 
   private async guard(fn: () => Promise<unknown>) {
@@ -111,7 +169,7 @@ export class DemoActivity {
     }
     const customer = await this.db.selectFrom('customers').select('code').orderBy(sql`random()`).limit(1).executeTakeFirst();
     const order = await createOutboundOrder(this.db, this.actor, { warehouse: this.opts.warehouse,
-      code: `LIVE-${Date.now().toString(36).toUpperCase()}-${++this.n}`, type: customer ? 'sales' : 'issue', owner,
+      code: `LIVE-${this.now().toString(36).toUpperCase()}-${++this.n}`, type: customer ? 'sales' : 'issue', owner,
       customer: customer?.code, carrier: this.rng.chance(0.6) ? 'SF' : 'JD', priority: this.rng.int(30, 80),
       lines: [...lines].filter(([, q]) => q > 0).map(([sku, qty]) => ({ sku, qty })) });
     await allocateOrder(this.db, this.actor, order.id);
@@ -130,11 +188,11 @@ export class DemoActivity {
       .where('temperature', 'in', zoneTemps.map((z) => z.temperature)).orderBy(sql`random()`).limit(this.rng.int(1, 3)).execute();
     if (!skus.length) return;
     const order = await createInboundOrder(this.db, this.actor, { warehouse: this.opts.warehouse,
-      code: `LIVE-ASN-${Date.now().toString(36).toUpperCase()}-${++this.n}`, type: 'purchase', owner: owner.code,
+      code: `LIVE-ASN-${this.now().toString(36).toUpperCase()}-${++this.n}`, type: 'purchase', owner: owner.code,
       supplier: supplier.code, lines: skus.map((s) => ({ sku: s.code, qty: this.rng.int(2, 12) * 5 })) });
     for (const [i, s] of skus.entries()) {
-      const lot = s.lot_tracked ? { lot: `L${Date.now().toString(36).toUpperCase()}${i}`,
-        expiry: new Date(Date.now() + (s.shelf_life_days ?? 365) * 86_400_000).toISOString().slice(0, 10) } : {};
+      const lot = s.lot_tracked ? { lot: `L${this.now().toString(36).toUpperCase()}${i}`,
+        expiry: new Date(this.now() + (s.shelf_life_days ?? 365) * 86_400_000).toISOString().slice(0, 10) } : {};
       await receive(this.db, this.actor, order.id, { scan: s.code, qty: order.lines[i]!.expected_qty, ...lot });
     }
     this.counts.deliveries++;
@@ -150,11 +208,19 @@ export class DemoActivity {
     this.counts.waves++;
   }
 
-  /** Inspections waiting longer than a minute pass (a QC inspector at work). */
+  /**
+   * Inspections waiting longer than a minute pass (a QC inspector at work). The wait is measured by
+   * this generator's clock from when it first saw the inspection, so simulated time applies too.
+   */
   private async passQc() {
-    const due = await this.db.selectFrom('qc_inspections as q').innerJoin('warehouses as w', 'w.id', 'q.warehouse_id')
-      .select('q.id').where('w.code', '=', this.opts.warehouse).where('q.status', '=', 'open')
-      .where('q.created_at', '<', new Date(Date.now() - 60_000 / (this.opts.speedFactor ?? 1))).limit(5).execute();
+    const open = await this.db.selectFrom('qc_inspections as q').innerJoin('warehouses as w', 'w.id', 'q.warehouse_id')
+      .select('q.id').where('w.code', '=', this.opts.warehouse).where('q.status', '=', 'open').orderBy('q.id').limit(200)
+      .execute();
+    const now = this.now();
+    const ids = new Set(open.map((q) => q.id));
+    for (const id of this.qcSeen.keys()) if (!ids.has(id)) this.qcSeen.delete(id);
+    for (const id of ids) if (!this.qcSeen.has(id)) this.qcSeen.set(id, now);
+    const due = open.filter((q) => now - this.qcSeen.get(q.id)! >= 60_000 / (this.opts.speedFactor ?? 1)).slice(0, 5);
     for (const q of due) await recordQcResult(this.db, this.actor, q.id, { result: 'pass', note: 'demo inspector' });
   }
 
@@ -174,7 +240,7 @@ export class DemoActivity {
         await packOrder(this.db, this.actor, o.id, [{ weightKg: Math.max(0.1, staged.reduce((s, x) => s + Number(x.kg), 0)),
           contents: staged.map((x) => ({ sku: x.sku, ...(x.lot ? { lot: x.lot } : {}), qty: Number(x.qty) })) }]);
       }
-      await shipOrder(this.db, this.actor, o.id, { trackingNo: `DEMO${o.id}${Date.now().toString(36).toUpperCase()}` });
+      await shipOrder(this.db, this.actor, o.id, { trackingNo: `DEMO${o.id}${this.now().toString(36).toUpperCase()}` });
       this.counts.shipped++;
     }
   }

@@ -19,6 +19,8 @@ export interface LiveFleetOptions {
   /** How often open tasks are read from the database, ms. */
   pollTasksMs?: number;
   speedFactor?: number;
+  /** Milliseconds since the epoch (default Date.now): simulated-time tests drive it themselves. */
+  clock?: () => number;
 }
 
 /** Where AGV frames go: the gateway's AGV room of a warehouse (every subscriber of it). */
@@ -38,7 +40,16 @@ export interface AgvLiveView {
   taskId: string | null;
   /** Remaining reserved route: the AGV's position, then the graph nodes it will pass; empty when not driving. */
   route: { x: number; y: number }[];
+  /** Headed for a stop but not yet granted a route (state 'moving' at speed 0): waiting for its way or its goal. */
+  waiting: boolean;
+  /** Since when (ISO time) the AGV has been in `state`. */
+  stateSince: string;
+  /** When (ISO time) it last made progress: drove, loaded, unloaded, charged or changed state. */
+  lastProgressAt: string;
 }
+
+/** When an AGV's state last changed and when it last made progress, in kernel time and as wall-clock epoch ms. */
+interface AgvClock { stateSim: number; stateAt: number; progressSim: number; progressAt: number }
 
 interface TaskInfo { id: number; type: FleetTaskKind; sourceBin: string; targetBin: string; sku: string; lot: string | null;
   qty: number }
@@ -59,11 +70,15 @@ export class LiveFleet {
   private tick = 0;
   private readonly offered = new Map<string, TaskInfo>();
   private readonly confirming = new Set<string>();
+  /** Confirmations in flight (they run beside the ticks, as the host's round trips do). */
+  private readonly pending = new Set<Promise<void>>();
   private roster: string[] = [];
   rosterVersion = 1;
   private readonly tickMs: number;
   private readonly pollMs: number;
+  private readonly now: () => number;
   readonly errors: string[] = [];
+  private readonly clocks = new Map<string, AgvClock>();
   /** Travel graph node coordinates, for drawing routes. */
   private nodes = new Map<string, { x: number; y: number }>();
 
@@ -73,6 +88,7 @@ export class LiveFleet {
     this.tickMs = opts.tickMs ?? 100;
     this.pollMs = opts.pollTasksMs ?? 1000;
     this.speedFactor = opts.speedFactor ?? 1;
+    this.now = opts.clock ?? Date.now;
   }
 
   static async create(db: Kysely<DB>, warehouseId: number, sink: FrameSink, opts: LiveFleetOptions) {
@@ -101,13 +117,14 @@ export class LiveFleet {
     if (this.stepping) return; // a slow database round: skip a tick rather than pile them up
     this.stepping = true;
     try {
-      if (Date.now() - this.lastPoll > this.pollMs) {
-        this.lastPoll = Date.now();
+      if (this.now() - this.lastPoll > this.pollMs) {
+        this.lastPoll = this.now();
         await this.pollTasks();
       }
       if (!this.paused) {
         for (const event of this.fleet.step(this.tickMs * this.speedFactor)) await this.onEvent(event);
       }
+      this.noteClocks();
       this.broadcast();
     } catch (error) {
       this.remember(error);
@@ -149,10 +166,16 @@ export class LiveFleet {
       await appendEvent(this.db, 'task.updated', this.warehouseId, { taskId: Number(e.taskId), type: claimed.type,
         status: 'assigned', agv: e.agvId });
     } else if (e.type === 'delivered') {
-      void this.confirm(e.agvId, e.taskId);
+      const done = this.confirm(e.agvId, e.taskId).finally(() => this.pending.delete(done));
+      this.pending.add(done);
     } else if (e.type === 'faulted') {
       await raiseAlert(this.db, this.warehouseId, 'agv_fault', `AGV ${e.agvId} stopped: ${e.reason}`, { agv: e.agvId });
     }
+  }
+
+  /** Resolves once every confirmation in flight has reached the database and the kernel. */
+  async settle() {
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 
   /** The AGV put the load down: confirm the task as an operator would, then tell the kernel. */
@@ -188,16 +211,43 @@ export class LiveFleet {
       this.roster = ids;
       this.rosterVersion = (this.rosterVersion % 65_535) + 1;
     }
-    const bytes = encodeAgvFrame({ warehouseId: this.warehouseId, tick: this.tick++, time: Date.now(), roster: this.rosterVersion,
+    const bytes = encodeAgvFrame({ warehouseId: this.warehouseId, tick: this.tick++, time: this.now(), roster: this.rosterVersion,
       agvs: states.map((s, index) => ({ index, x: s.x, y: s.y, heading: s.heading, speed: s.speed, state: frameState(s),
         battery: s.battery, taskId: s.taskId ? Number(s.taskId) || 0 : 0 })) });
     this.sink(this.warehouseId, bytes);
   }
 
-  /** For the API and the twin: the roster (index -> id), states, stats, and a route on demand. */
+  /** The kernel's simulated times of state changes and progress, translated to the clock's time as they happen. */
+  private noteClocks() {
+    const now = this.now();
+    const seen = new Set<string>();
+    for (const s of this.fleet.state()) {
+      seen.add(s.id);
+      const c = this.clocks.get(s.id);
+      if (!c) {
+        this.clocks.set(s.id, { stateSim: s.stateSinceMs, stateAt: now, progressSim: s.progressAtMs, progressAt: now });
+        continue;
+      }
+      if (c.stateSim !== s.stateSinceMs) Object.assign(c, { stateSim: s.stateSinceMs, stateAt: now });
+      if (c.progressSim !== s.progressAtMs) Object.assign(c, { progressSim: s.progressAtMs, progressAt: now });
+    }
+    for (const id of this.clocks.keys()) if (!seen.has(id)) this.clocks.delete(id);
+  }
+
+  private times(agvId: string) {
+    const c = this.clocks.get(agvId);
+    const at = (ms: number | undefined) => new Date(ms ?? this.now()).toISOString();
+    return { stateSince: at(c?.stateAt), lastProgressAt: at(c?.progressAt) };
+  }
+
+  /**
+   * For the API and the twin: the roster (index -> id), states (with since when each AGV is in its state and
+   * when it last made progress, for stall watches), stats, and a route on demand.
+   */
   describe() {
     return { warehouseId: this.warehouseId, paused: this.paused, speedFactor: this.speedFactor, roster: this.roster,
-      rosterVersion: this.rosterVersion, agvs: this.fleet.state(), stats: this.fleet.stats(), recentErrors: this.errors.slice(-5) };
+      rosterVersion: this.rosterVersion, agvs: this.fleet.state().map((s) => ({ ...s, ...this.times(s.id) })),
+      stats: this.fleet.stats(), recentErrors: this.errors.slice(-5) };
   }
 
   /** One AGV with its remaining route as a polyline in model coordinates; 404 naming `agv` when unknown. */
@@ -206,7 +256,8 @@ export class LiveFleet {
     if (!s) throw notFound('agv', `no AGV ${agvId} in this warehouse`);
     const ahead = this.fleet.route(agvId).slice(1).map((n) => this.nodes.get(n)).filter((p) => p !== undefined);
     return { id: s.id, state: s.state, loaded: s.loaded, battery: s.battery, speed: s.speed, x: s.x, y: s.y,
-      heading: s.heading, taskId: s.taskId, route: ahead.length ? [{ x: s.x, y: s.y }, ...ahead] : [] };
+      heading: s.heading, taskId: s.taskId, route: ahead.length ? [{ x: s.x, y: s.y }, ...ahead] : [], waiting: s.waiting,
+      ...this.times(s.id) };
   }
 
   private remember(error: unknown) {

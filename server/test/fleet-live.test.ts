@@ -121,8 +121,10 @@ describe.each(backends)('live AGV fleet on $name', (backend) => {
         const res = await get(busy);
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         const d = res.body;
-        expect(Object.keys(d).sort()).toEqual(['battery', 'heading', 'id', 'loaded', 'recentTasks', 'route', 'speed',
-          'state', 'task', 'x', 'y'].sort());
+        expect(Object.keys(d).sort()).toEqual(['battery', 'heading', 'id', 'lastProgressAt', 'loaded', 'recentTasks', 'route',
+          'speed', 'state', 'stateSince', 'task', 'waiting', 'x', 'y'].sort());
+        expect(typeof d.waiting).toBe('boolean');
+        expect(Date.parse(d.stateSince)).toBeLessThanOrEqual(Date.parse(d.lastProgressAt));
         expect(d).toMatchObject({ id: busy, state: state.state, loaded: state.loaded, x: state.x, y: state.y,
           heading: state.heading, speed: state.speed, battery: state.battery });
         expect(d.battery).toBeGreaterThan(0);

@@ -37,7 +37,8 @@ export async function agvDetail(db: Kysely<DB>, warehouseId: number, live: AgvLi
     : { id: taskId ?? live.taskId, type: null, status: null, sku: null, sourceBin: null, targetBin: null };
   return {
     id: live.id, state: live.state, loaded: live.loaded, battery: live.battery, speed: live.speed, x: live.x,
-    y: live.y, heading: live.heading, task, route: live.route,
+    y: live.y, heading: live.heading, task, route: live.route, waiting: live.waiting, stateSince: live.stateSince,
+    lastProgressAt: live.lastProgressAt,
     recentTasks: recent.map((t) => ({ id: Number(t.id), type: t.type, status: t.status, doneAt: iso(t.done_at),
       sourceBin: t.sourceBin ?? null, targetBin: t.targetBin ?? null })),
   };

@@ -101,9 +101,12 @@ export async function releaseWave(db: Kysely<DB>, actor: Actor, input: WaveInput
     if (!input.code) await trx.updateTable('waves').set({ code }).where('id', '=', inserted.id).execute();
     const wave = inserted;
 
-    // Each order gets a staging lane, round robin over the warehouse's staging bins.
+    // Each order gets a staging lane, round robin over the warehouse's staging bins taken one access point
+    // at a time, starting where the wave's id points: in plain pick_seq order the first dozen bins share one
+    // access point, where every picker or AGV of every wave would queue.
+    const lanes = spreadOverAccessPoints(staging);
     const stagingOf = new Map<number, typeof staging[number]>();
-    chosen.forEach((orderId, i) => stagingOf.set(orderId, staging[i % staging.length]!));
+    chosen.forEach((orderId, i) => stagingOf.set(orderId, lanes[(wave.id + i) % lanes.length]!));
     for (const orderId of chosen) {
       await trx.updateTable('outbound_orders').set({ wave_id: wave.id, status: 'released',
         staging_bin_id: stagingOf.get(orderId)!.id }).where('id', '=', orderId).execute();
@@ -153,6 +156,15 @@ function groupForMode(mode: WaveMode, picks: OpenAllocation[], orders: number[],
     const mine = picks.filter((p) => p.zone_id === z);
     return { orders: [...new Set(mine.map((p) => p.order_id))], zoneId: z, picks: mine };
   });
+}
+
+/** Bins reordered so that consecutive ones are at different access points (each point's bins keep their order). */
+function spreadOverAccessPoints<T extends { access_node: string | null }>(bins: T[]): T[] {
+  const byPoint = new Map<string | null, T[]>();
+  for (const b of bins) byPoint.set(b.access_node, [...(byPoint.get(b.access_node) ?? []), b]);
+  const out: T[] = [];
+  for (let k = 0; out.length < bins.length; k++) for (const list of byPoint.values()) if (list[k]) out.push(list[k]!);
+  return out;
 }
 
 async function createPickList(trx: Transaction<DB>, p: { warehouseId: number; waveId: number; mode: WaveMode;
