@@ -488,14 +488,15 @@ class Simulation {
   }
 
   /**
-   * The storage clients' stock found at go-live: runs of neighbouring free locations, from the back of each
-   * stock zone (fast movers keep the front), until the zone is about STORAGE_FILL full. Each location holds
-   * half to all of what fits of one storage-only SKU.
+   * The storage clients' stock found at go-live: runs of neighbouring free locations spread over each stock
+   * zone, a little denser at the back (fast movers keep the front), until the zone is about STORAGE_FILL full;
+   * the free locations left are spread too, so putaway work goes everywhere. Each location holds half to all
+   * of what fits of one storage-only SKU.
    */
   private storageStock(wh: WhState, t: number, docRef: string) {
     const today = epochDay(t);
-    const owners = wh.skus.filter((st) => st.sku.storageOnly);
-    if (owners.length === 0) return;
+    const clients = wh.skus.filter((st) => st.sku.storageOnly);
+    if (clients.length === 0) return;
     const zoneSize = new Map<string, number>();
     for (const bin of this.bins.values()) {
       if (bin.warehouse === wh.code) zoneSize.set(bin.zoneCode, (zoneSize.get(bin.zoneCode) ?? 0) + 1);
@@ -507,9 +508,9 @@ class Simulation {
     };
     const lots = new Map<SkuState, number | null>();
     const placed = new Map<SkuState, [SimBin, number][]>();
-    let next = this.rng.int(0, owners.length - 1);
+    let next = this.rng.int(0, clients.length - 1);
     for (const pool of wh.pools) {
-      const stockers = owners.filter((st) => st.sku.temperature === pool.sample.temperature
+      const stockers = clients.filter((st) => st.sku.temperature === pool.sample.temperature
         && binCapacity(pool.sample, st.sku) > 0);
       if (stockers.length === 0) continue;
       const target = Math.round(zoneSize.get(pool.zoneCode)! * this.rng.between(...STORAGE_FILL));
@@ -517,9 +518,10 @@ class Simulation {
       let st: SkuState | null = null;
       let run = 0;
       // pool.free lists the zone's bins farthest first.
-      for (const id of pool.free) {
+      const candidates = pool.free.filter((id) => !this.book.binQty.has(id));
+      for (const [i, id] of candidates.entries()) {
         if (wanted <= 0) break;
-        if (this.book.binQty.has(id) || this.rng.chance(0.08)) continue;
+        if (!this.rng.chance(Math.min(1, 1.15 * wanted / (candidates.length - i)))) continue;
         if (!st || run <= 0) {
           st = stockers[next++ % stockers.length]!;
           run = this.rng.int(1, pool.kind === 'pick_face' ? 8 : 5);
