@@ -271,6 +271,7 @@ describe('control room in headless Chromium', () => {
     const inView = await page.evaluate(() => window.__wetmsScene?.binsInView?.() ?? 0);
     console.log(`e2e: ${inView} bins in view after fly-to`);
     expect(inView).toBeGreaterThanOrEqual(12);
+    expect(inView).toBeLessThan(binIds.size); // closer than the whole-warehouse view
     // Results stay open beside the inspector.
     expect(await inViewport('search-results')).toBe(true);
     await shot('06-fly-to');
