@@ -11,6 +11,8 @@ export const PROBLEM_KINDS = {
   'not-found': { status: 404, title: 'Not found', description: 'no such route or record: `field` names the code or id' },
   'conflict': { status: 409, title: 'Conflict',
     description: 'conflicts with the current state (not enough stock, duplicate code ...)' },
+  'gone': { status: 410, title: 'Gone',
+    description: 'no longer kept: a change-feed position older than the replay window (`field` names it)' },
   'payload-too-large': { status: 413, title: 'Payload too large', description: 'the body is over the size limit' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'send application/json' },
   'unprocessable': { status: 422, title: 'Unprocessable',
@@ -64,6 +66,10 @@ export const forbidden = (message: string, field?: string) =>
   new DomainError(403, 'Forbidden', message, field);
 
 export const unauthorized = (message: string) => new DomainError(401, 'Unauthorized', message);
+
+/** What the request names existed but is no longer kept (a change-feed position past the replay window). */
+export const gone = (field: string, message: string, extra?: Record<string, unknown>) =>
+  new DomainError(410, 'Gone', `${field}: ${message}`, field, extra);
 
 /** A request that cannot be read as a whole (not one field's fault): `bad-request`. */
 export const badRequest = (message: string, field?: string) =>

@@ -1,5 +1,4 @@
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,8 +9,9 @@ import { audit } from './audit.ts';
 import { fastifyLogOptions, logRequestsAtDebug, type LogSettings } from './logging.ts';
 import { auth, type RegisteredRoute } from './auth.ts';
 import { idempotency } from './idempotency.ts';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './login-limiter.ts';
 import { camelCaseResponses } from './camel-case.ts';
-import { problem, sendProblem, toProblem } from './problem.ts';
+import { PROBLEM_KINDS, problem, sendProblem, toProblem } from './problem.ts';
 import { validatorCompiler } from './validation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -30,6 +30,7 @@ import { countRoutes } from './routes/counts.ts';
 import { replenishmentRoutes } from './routes/replenishment.ts';
 import { snapshotRoutes } from './routes/snapshot.ts';
 import { controlRoomRoutes } from './routes/control-room.ts';
+import { eventRoutes } from './routes/events.ts';
 
 export interface AppOptions {
   database: Database;
@@ -37,13 +38,34 @@ export interface AppOptions {
   tokenTtl?: string;
   /** Off when left out (tests); `npm start` passes LOG_LEVEL and LOG_FORMAT. */
   logging?: LogSettings;
-  /** Login attempts per minute per client address. */
+  /**
+   * Failed logins per username before it is refused for a while (default 10 in 15 minutes); a client address
+   * gets five times as many (one address is often a whole floor).
+   */
   loginRateLimit?: number;
   /** Where the built control room app is (default twin/dist); tests serve a build of their own. */
   twinDist?: string;
 }
 
 export type App = FastifyInstance & { registeredRoutes: RegisteredRoute[] };
+
+/** The conventions every route follows, for the top of the OpenAPI document. */
+const API_DESCRIPTION = [
+  'Warehouse electronic tracking and management. Log in with POST /api/auth/login and send the token as '
+  + '`Authorization: Bearer <token>` (it expires at the `expiresAt` the login returns). Every mutating route '
+  + 'accepts an `Idempotency-Key` header.',
+  '**Names.** JSON keys are camelCase in requests and responses. A warehouse is named by its code everywhere '
+  + '(`/api/warehouses/WH1`, `?warehouse=WH1`, `{ "warehouse": "WH1" }`); SKUs, bins, lots, owners by code too; '
+  + 'documents and tasks by their numeric id.',
+  '**Lists.** Every list answers one page: `{ items, total, limit, offset, next }` with `limit` (default 100, at '
+  + 'most 1000) and `offset`; `next` is the URL of the following page, null on the last. The movement query '
+  + 'and the change feed (`/api/movements`, `/api/events`) are read forward by cursor: `{ items, next }`.',
+  '**Errors** are application/problem+json (RFC 9457): `type` is `https://wetms.dev/problems/<kind>`, `field` '
+  + 'names the input at fault prefixed with where it came from (`body.qty`, `body.lines[2].sku`, `query.limit`, '
+  + '`params.warehouse`, `headers.idempotency-key`). Kinds: '
+  + Object.entries(PROBLEM_KINDS).map(([kind, { status, description }]) => `\`${kind}\` (${status}): ${description}`)
+    .join('; ') + '.',
+].join('\n\n');
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
@@ -74,14 +96,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
   });
   app.decorate('fleet', { manager: null });
-  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'WETMS API', version: APP_VERSION,
-        description: 'Warehouse electronic tracking and management. Log in with POST /api/auth/login and send '
-          + 'the token as `Authorization: Bearer <token>`. Every mutating route accepts an `Idempotency-Key` '
-          + 'header. Errors are application/problem+json and name the field at fault.' },
+      info: { title: 'WETMS API', version: APP_VERSION, description: API_DESCRIPTION },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
@@ -92,7 +110,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(idempotency, { db });
   await app.register(audit, { db });
 
-  const deps = { db, database: options.database, loginRateLimit: options.loginRateLimit ?? 10 };
+  const perUser = options.loginRateLimit ?? DEFAULT_LOGIN_LIMITS.perUser;
+  const loginLimiter = new LoginLimiter({ ...DEFAULT_LOGIN_LIMITS, perUser, perAddress: perUser * 5 });
+  const deps = { db, database: options.database, loginLimiter };
   await app.register(async (api) => {
     await api.register(healthRoutes, deps);
     await api.register(authRoutes, deps);
@@ -110,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await api.register(replenishmentRoutes, deps);
     await api.register(snapshotRoutes, deps);
     await api.register(controlRoomRoutes, deps);
+    await api.register(eventRoutes, deps);
     api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api' });
   await app.register(twinRoutes, { dist: options.twinDist });
@@ -120,5 +141,5 @@ export async function buildApp(options: AppOptions): Promise<App> {
 export interface RouteDeps {
   db: Database['db'];
   database: Database;
-  loginRateLimit: number;
+  loginLimiter: LoginLimiter;
 }

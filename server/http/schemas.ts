@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PROBLEM_KINDS } from '../domain/errors.ts';
 import { PageQuery } from './pagination.ts';
 
 /** Schemas shared by several routes; each is declared once and feeds validation and OpenAPI alike. */
@@ -22,21 +23,18 @@ export const CodeParam = Type.Object({ code: Code('code') });
 
 export const ProblemSchema = Type.Object({
   type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String(),
-  field: Type.Optional(Type.String({ description: 'the input at fault, e.g. body.qty' })),
+  field: Type.Optional(Type.String({ description: 'the input at fault, prefixed with its request part: body.qty, '
+    + 'query.limit, params.warehouse, headers.idempotency-key' })),
 }, { description: 'application/problem+json', additionalProperties: true });
 
 /** Standard error responses, for the OpenAPI document. */
 export const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { ...ProblemSchema, description: problemText[c] ?? 'error' }]));
 
-const problemText: Record<number, string> = {
-  400: 'bad input: the problem names the field',
-  401: 'not logged in',
-  403: 'your role or zones do not allow this',
-  404: 'not found',
-  409: 'conflicts with the current state (not enough stock, duplicate code ...)',
-  422: 'well-formed but not acceptable (expired lot, ambiguous stock, reused Idempotency-Key ...)',
-};
+/** What each status means, from the problem kinds (400: `validation` names the field; `bad-request` is the rest). */
+const problemText: Record<number, string> = Object.fromEntries(Object.entries(PROBLEM_KINDS)
+  .filter(([kind]) => kind !== 'bad-request')
+  .map(([kind, { status, description }]) => [status, `${kind}: ${description}`]));
 
 export const idempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200,

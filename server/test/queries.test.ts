@@ -270,9 +270,9 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     expect(scrap.legs.map((l) => [l.bin, l.delta, l.qtyAfter])).toEqual([[A0, -3, 7]]);
     expect(lines(await stock('sku=SKU-2'))).toEqual([`${A0} SKU-2 - OWN1 available 7`]);
     const trail = (await get('/api/movements?docRef=SCRAP-1')).json();
-    expect(trail.movements).toHaveLength(1);
-    expect(trail.movements[0]).toMatchObject({ type: 'scrap', reason: 'crushed by forklift', user: 'admin' });
-    expect(trail.movements[0].legs.map((l: { delta: number }) => l.delta)).toEqual([-3]);
+    expect(trail.items).toHaveLength(1);
+    expect(trail.items[0]).toMatchObject({ type: 'scrap', reason: 'crushed by forklift', user: 'admin', docRef: 'SCRAP-1' });
+    expect(trail.items[0].legs.map((l: { delta: number }) => l.delta)).toEqual([-3]);
 
     const tooMuch = await stockPost(t, '/api/inventory/scrap', { bin: A0, sku: 'SKU-2', qty: 8, reason: 'x' });
     expect(tooMuch.statusCode).toBe(409);
@@ -354,22 +354,22 @@ describe.each(backends)('stock queries and status on $name', (backend) => {
     const res = await get('/api/movements?docRef=ORD-1');
     expect(res.statusCode, res.body).toBe(200);
     const trail = res.json();
-    expect(trail.docRef).toBe('ORD-1');
-    expect(trail.movements.map((m: { type: string; user: string; reason: string; device: string | null;
+    expect(trail.next).toBeNull();
+    expect(trail.items.map((m: { type: string; user: string; reason: string; device: string | null;
       legs: unknown[] }) => [m.type, m.user, m.reason, m.device, m.legs.length])).toEqual([
       ['adjust_gain', 'admin', 'opening', null, 1],
       ['move', 'mgr1', 'replenish', 'PDA-7', 2],
       ['status_change', 'mgr1', 'inspection', null, 2],
     ]);
-    const ids = trail.movements.map((m: { movementId: number }) => m.movementId);
+    const ids = trail.items.map((m: { movementId: number }) => m.movementId);
     expect(new Set(ids).size).toBe(3);
-    for (const m of trail.movements) {
+    for (const m of trail.items) {
       for (const leg of m.legs) expect(leg).toMatchObject({ movementId: m.movementId, docRef: 'ORD-1' });
     }
-    expect(trail.movements[1].legs.map((l: { bin: string; delta: number }) => [l.bin, l.delta]))
+    expect(trail.items[1].legs.map((l: { bin: string; delta: number }) => [l.bin, l.delta]))
       .toEqual([[A0, -10], [A1, 10]]);
-    expect((await get('/api/movements?docRef=ORD-2')).json().movements).toHaveLength(1);
-    expect((await get('/api/movements?docRef=NONE')).json().movements).toEqual([]);
+    expect((await get('/api/movements?docRef=ORD-2')).json().items).toHaveLength(1);
+    expect((await get('/api/movements?docRef=NONE')).json()).toEqual({ items: [], next: null });
   });
 
   it('stock age: the receipt time travels with moved stock and resets when a bin empties', async () => {

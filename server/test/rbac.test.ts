@@ -73,8 +73,8 @@ describe.each(backends)('roles and scopes on $name', (backend) => {
       expect(res.statusCode, res.body).toBe(200);
       expect(await qty(w.binsA[1]!)).toBe(5);
       const trail = (await as(t.adminToken, 'GET', '/api/movements?docRef=RBAC-MOVE-1')).json();
-      expect(trail.movements).toHaveLength(1);
-      expect(trail.movements[0].user).toBe('op-a');
+      expect(trail.items).toHaveLength(1);
+      expect(trail.items[0].user).toBe('op-a');
     });
 
     it('gets 403 moving from A to B or from B to A, and nothing moves', async () => {
@@ -318,23 +318,66 @@ describe.each(backends)('login rate limit on $name', (backend) => {
     t = await startTestApp(backend, { loginRateLimit: 3 });
   });
   afterAll(async () => t?.close());
+  const login = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/auth/login',
+    payload: { username, password } });
 
-  it('answers the 4th login attempt in a minute with 429 problem+json', async () => {
-    // startTestApp's own admin login was attempt 1.
-    const attempt = () => t.app.inject({ method: 'POST', url: '/api/auth/login',
-      payload: { username: 'admin', password: 'wrong-password' } });
-    expect((await attempt()).statusCode).toBe(401);
-    expect((await attempt()).statusCode).toBe(401);
-    const limited = await attempt();
-    const problem = expectProblem(limited, 429);
-    expect(problem.status).toBe(429);
-    expect(limited.headers['retry-after']).toBeDefined();
-    // Even the right password is refused until the window passes.
-    const right = await t.app.inject({ method: 'POST', url: '/api/auth/login',
-      payload: { username: 'admin', password: 'admin-pass-123' } });
+  it('counts only failed logins: any number of right passwords from one address are never refused', async () => {
+    // Far more than the limit (3 failures per username, 15 per address), all from the same address.
+    for (let i = 0; i < 40; i++) expect((await login('admin', 'admin-pass-123')).statusCode).toBe(200);
+    // Failures below the limit do not stand in the way of the right password, which clears them.
+    expect((await login('admin', 'wrong-password')).statusCode).toBe(401);
+    expect((await login('admin', 'wrong-password')).statusCode).toBe(401);
+    expect((await login('admin', 'admin-pass-123')).statusCode).toBe(200);
+    expect((await login('admin', 'wrong-password')).statusCode).toBe(401);
+    expect((await login('admin', 'wrong-password')).statusCode).toBe(401);
+    expect((await login('admin', 'admin-pass-123')).statusCode).toBe(200);
+  });
+
+  it('refuses a username after 3 failures with 429 problem+json and Retry-After, other users still log in', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/users', headers: bearer(t.adminToken),
+      payload: { username: 'guessed', password: 'guessed-pw-123', role: 'viewer' } });
+    await t.app.inject({ method: 'POST', url: '/api/users', headers: bearer(t.adminToken),
+      payload: { username: 'bystander', password: 'bystander-pw-1', role: 'viewer' } });
+    for (let i = 0; i < 3; i++) expect((await login('guessed', `guess-${i}`)).statusCode).toBe(401);
+    const limited = await login('guessed', 'guess-4');
+    expectProblem(limited, 429);
+    expect(limited.json().type).toBe('https://wetms.dev/problems/rate-limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // The right password is refused too while the username is locked, or the answer would tell a guesser.
+    const right = await login('guessed', 'guessed-pw-123');
     expectProblem(right, 429);
     expect(right.json()).not.toHaveProperty('token');
-    // Other routes are not limited.
+    // Same address, another user: not locked.
+    expect((await login('bystander', 'bystander-pw-1')).statusCode).toBe(200);
     expect((await t.app.inject({ url: '/api/health' })).statusCode).toBe(200);
+  });
+
+  it('refuses an address after 5 times as many failures, spread over usernames', async () => {
+    const before = await login('bystander', 'bystander-pw-1');
+    expect(before.statusCode).toBe(200);
+    // This address failed 7 times above (4 + 3); two failures per username (under its limit of 3) until the
+    // address reaches 15.
+    const statuses: number[] = [];
+    for (const user of ['u1', 'u2', 'u3', 'u4', 'u5']) {
+      for (let i = 0; i < 2; i++) statuses.push((await login(user, 'nope')).statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429, 429]);
+    expectProblem(await login('bystander', 'bystander-pw-1'), 429);
+    // Another address is not affected.
+    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.8.7',
+      payload: { username: 'bystander', password: 'bystander-pw-1' } });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+
+  it('returns the token expiry: expiresAt (ISO time) and expiresIn (seconds)', async () => {
+    // From another address: the one above is locked by now.
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.1.2.3',
+      payload: { username: 'admin', password: 'admin-pass-123' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.expiresIn).toBeGreaterThan(12 * 3600 - 60);
+    expect(body.expiresIn).toBeLessThanOrEqual(12 * 3600);
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString());
+    expect(body.expiresAt).toBe(new Date(claims.exp * 1000).toISOString());
   });
 });

@@ -125,6 +125,67 @@ export async function binContentsAt(db: Kysely<DB>, actor: Actor, binCode: strin
   return { bin: bin.code, at: at.toISOString(), contents, lastMovements: history };
 }
 
+/** Filters of the general movement query; every one is optional. */
+export interface MovementFilter {
+  docRef?: string; sku?: string; bin?: string; lot?: string; owner?: string; warehouse?: string;
+  type?: string; user?: string;
+  /** at >= from, at < to */
+  from?: string; to?: string;
+  /** Cursor: movements with a larger id than this. */
+  after?: number;
+  limit: number;
+}
+
+/**
+ * Movements matching the filters, oldest first by movement id (a stable order that new movements only extend),
+ * each with its ledger legs: the legs you may see (zone scope), all of them, not only the ones that matched
+ * (a move found by its target bin still shows where it came from). At most `limit` movements, and whether
+ * more match after the last one.
+ */
+export async function queryMovements(db: Kysely<DB>, actor: Actor, f: MovementFilter) {
+  let ids = scoped(db.selectFrom('ledger_entries as e')
+    .innerJoin('movements as m', 'm.id', 'e.movement_id')
+    .innerJoin('bins as b', 'b.id', 'e.bin_id'), actor)
+    .select('e.movement_id as id').distinct();
+  if (f.after !== undefined) ids = ids.where('e.movement_id', '>', f.after);
+  if (f.docRef) ids = ids.where('m.doc_ref', '=', f.docRef);
+  if (f.type) ids = ids.where('m.type', '=', f.type as never);
+  if (f.from) ids = ids.where('m.at', '>=', new Date(f.from));
+  if (f.to) ids = ids.where('m.at', '<', new Date(f.to));
+  if (f.bin) ids = ids.where('b.code', '=', f.bin);
+  if (f.warehouse) {
+    ids = ids.where('b.warehouse_id', '=', (eb) => eb.selectFrom('warehouses').select('id').where('code', '=', f.warehouse!));
+  }
+  if (f.sku) ids = ids.where('e.sku_id', '=', (eb) => eb.selectFrom('skus').select('id').where('code', '=', f.sku!));
+  if (f.owner) ids = ids.where('e.owner_id', '=', (eb) => eb.selectFrom('owners').select('id').where('code', '=', f.owner!));
+  if (f.lot) ids = ids.where('e.lot_id', 'in', (eb) => eb.selectFrom('lots').select('id').where('lot_no', '=', f.lot!));
+  if (f.user) ids = ids.where('m.user_id', '=', (eb) => eb.selectFrom('users').select('id').where('username', '=', f.user!));
+  const page = await ids.orderBy('e.movement_id').limit(f.limit + 1).execute();
+  const more = page.length > f.limit;
+  const movementIds = page.slice(0, f.limit).map((r) => Number(r.id));
+  if (!movementIds.length) return { movements: [], more: false };
+  const legs = await scoped(ledgerView(db).where('e.movement_id', 'in', movementIds), actor).orderBy('e.id').execute();
+  return { movements: groupByMovement(legs), more };
+}
+
+type Leg = Awaited<ReturnType<ReturnType<typeof ledgerView>['execute']>>[number];
+
+/** Legs (in ledger order) grouped into their movements, with what the movement says once. */
+function groupByMovement(legs: Leg[]) {
+  const byMovement = new Map<number, { movementId: number; at: Date | string; type: string; user: string | null;
+    reason: string | null; device: string | null; docRef: string | null; legs: Leg[] }>();
+  for (const leg of legs) {
+    let m = byMovement.get(leg.movementId);
+    if (!m) {
+      m = { movementId: leg.movementId, at: leg.at, type: leg.type, user: leg.user, reason: leg.reason,
+        device: leg.device, docRef: leg.docRef, legs: [] };
+      byMovement.set(leg.movementId, m);
+    }
+    m.legs.push(leg);
+  }
+  return [...byMovement.values()];
+}
+
 /** Audit trail of one document (an order, an adjustment sheet ...): every movement that names it. */
 export async function documentTrail(db: Kysely<DB>, actor: Actor, docRef: string) {
   const legs = await scoped(ledgerView(db).where('m.doc_ref', '=', docRef), actor).orderBy('e.id').limit(5000)

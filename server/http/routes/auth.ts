@@ -1,30 +1,48 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { authenticate, getUser } from '../../domain/auth/users.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf, claimsFor } from '../auth.ts';
 import { errors } from '../schemas.ts';
 
-export async function authRoutes(app: FastifyInstance, { db, loginRateLimit }: RouteDeps) {
+export async function authRoutes(app: FastifyInstance, { db, loginLimiter }: RouteDeps) {
   app.post('/auth/login', {
-    config: { permission: 'public', rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } },
+    config: { permission: 'public' },
     schema: {
       tags: ['auth'], summary: 'Log in: returns a bearer token for HTTP and the live stream', security: [],
+      description: 'The token expires at expiresAt (expiresIn seconds from now): log in again then. Failed '
+        + `attempts are limited per username (${loginLimiter.limits.perUser}) and per client address `
+        + `(${loginLimiter.limits.perAddress}) within ${loginLimiter.limits.windowMs / 60_000} minutes; past that, `
+        + 'attempts get 429 with Retry-After. Successful logins are never counted.',
       body: Type.Object({
         username: Type.String({ minLength: 1, maxLength: 100 }),
         password: Type.String({ minLength: 1, maxLength: 200 }),
       }, { additionalProperties: false }),
       response: {
-        200: Type.Object({ token: Type.String(), user: Type.Object({ id: Type.Integer(), username: Type.String(),
-          role: Type.String() }) }),
-        ...errors(400, 401),
+        200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }),
+          expiresIn: Type.Integer({ description: 'seconds until the token expires' }),
+          user: Type.Object({ id: Type.Integer(), username: Type.String(), role: Type.String() }) }),
+        ...errors(400, 401, 429),
       },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { username, password } = request.body as { username: string; password: string };
-    const actor = await authenticate(db, username, password);
-    const token = await (request.server as any).jwt.sign(claimsFor(actor));
-    return { token, user: { id: actor.userId, username: actor.username, role: actor.role } };
+    const wait = loginLimiter.retryAfter(username, request.ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new DomainError(429, 'Too many requests', `too many failed logins: try again in ${wait} s`, undefined,
+        { retryAfter: wait }, 'rate-limited');
+    }
+    const actor = await authenticate(db, username, password).catch((error: unknown) => {
+      if (error instanceof DomainError && error.status === 401) loginLimiter.failed(username, request.ip);
+      throw error;
+    });
+    loginLimiter.succeeded(username);
+    const token: string = await (request.server as any).jwt.sign(claimsFor(actor));
+    const { exp } = (request.server as any).jwt.decode(token) as { exp: number };
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), expiresIn: Math.max(0, exp - Math.floor(Date.now() / 1000)),
+      user: { id: actor.userId, username: actor.username, role: actor.role } };
   });
 
   app.get('/auth/me', {

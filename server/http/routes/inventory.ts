@@ -10,6 +10,7 @@ import {
 } from '../../domain/inventory/queries.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { movementPage, MovementPage, MovementQuery } from '../movements.ts';
 import { page, windowOf } from '../pagination.ts';
 import { Code, DocRef, errors, idempotencyHeader, IsoDate, Pagination, Reason, StockStatus } from '../schemas.ts';
 
@@ -131,10 +132,14 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
   app.get('/movements', {
     config: { permission: 'inventory:read' },
     schema: {
-      tags, summary: 'Audit trail of a document: every movement that names it',
-      querystring: Type.Object({ docRef: DocRef }, { additionalProperties: false }),
+      tags, summary: 'Movements by SKU, bin, lot, owner, warehouse, type, user, document and time, oldest first',
+      description: 'Each movement with its ledger legs (those in your zones; a movement matches when one of its '
+        + 'legs does, and shows all its legs you may see). Ordered by movement id, which only grows: follow '
+        + '`next` (the cursor `after`) to page, and later to read what happened since. from/to filter by time.',
+      querystring: MovementQuery,
+      response: { 200: MovementPage, ...errors(400) },
     },
-  }, async (request) => documentTrail(db, actorOf(request), (request.query as { docRef: string }).docRef));
+  }, async (request) => movementPage(db, request));
 
   app.get('/ledger/check', {
     config: { permission: 'audit:read' },
