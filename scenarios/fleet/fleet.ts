@@ -107,7 +107,7 @@ const DETOUR_PATIENCE_MS = 8000;
 const CHARGER_RETRY_MS = 5000;
 const ASSIGN_EVERY_MS = 1000;
 /** A new route may be ordered before routes reserved at most this long ago. */
-const OVERTAKE_MS = 300_000;
+const OVERTAKE_MS = 60_000;
 /** Someone expected at a shared node up to this many seconds after us still goes first. */
 const ETA_SLACK_S = 2;
 /**

@@ -57,7 +57,7 @@ export const PEAK_UTILISATION = 0.6;
 /**
  * Demo rates for a warehouse with a measured fleet: at the daily peak, orders and deliveries make
  * PEAK_UTILISATION of the fleet's tasks per hour (four fifths picks, one fifth putaways); the intake pauses
- * above a backlog of a quarter hour of the fleet's work (or two tasks per AGV, whichever is more).
+ * above a backlog of half an hour of the fleet's work (or two tasks per AGV, whichever is more).
  */
 export function balancedActivity(warehouse: string): ActivityOptions | null {
   const fleet = MEASURED_FLEET_TASKS_PER_HOUR[warehouse];
@@ -65,7 +65,7 @@ export function balancedActivity(warehouse: string): ActivityOptions | null {
   const tasks = fleet.tasksPerHour * PEAK_UTILISATION;
   return { warehouse, ordersPerHour: Math.round((tasks * 0.8) / TASKS_PER_ORDER),
     deliveriesPerHour: Math.round((tasks * 0.2) / TASKS_PER_DELIVERY),
-    maxOpenTasks: Math.max(2 * fleet.agvs, Math.round(fleet.tasksPerHour / 4)) };
+    maxOpenTasks: Math.max(2 * fleet.agvs, Math.round(fleet.tasksPerHour / 2)) };
 }
 
 /** Relative order intake by hour of day (warehouse local time ~ UTC here): quiet nights, two peaks. */
@@ -167,7 +167,8 @@ export class DemoActivity {
       const r = mine[this.rng.weighted(cumulative)]!;
       lines.set(r.code, Math.min(this.rng.int(1, 6), Math.floor(Number(r.atp) / 2)));
     }
-    const customer = await this.db.selectFrom('customers').select('code').orderBy(sql`random()`).limit(1).executeTakeFirst();
+    const customers = await this.db.selectFrom('customers').select('code').orderBy('id').execute();
+    const customer = customers.length ? this.rng.pick(customers) : undefined;
     const order = await createOutboundOrder(this.db, this.actor, { warehouse: this.opts.warehouse,
       code: `LIVE-${this.now().toString(36).toUpperCase()}-${++this.n}`, type: customer ? 'sales' : 'issue', owner,
       customer: customer?.code, carrier: this.rng.chance(0.6) ? 'SF' : 'JD', priority: this.rng.int(30, 80),
@@ -178,15 +179,18 @@ export class DemoActivity {
 
   /** A supplier delivery of 1-3 SKUs, received at once (QC or putaway tasks follow). */
   private async delivery() {
-    const supplier = await this.db.selectFrom('suppliers').select('code').orderBy(sql`random()`).limit(1).executeTakeFirst();
+    // Drawn with the generator's seeded PRNG, not the database's random(): one seed, one day of work.
+    const suppliers = await this.db.selectFrom('suppliers').select('code').orderBy('id').execute();
+    const supplier = suppliers.length ? this.rng.pick(suppliers) : undefined;
     const owner = await this.db.selectFrom('owners').select('code').orderBy('id').limit(1).executeTakeFirst();
     const wh = await this.db.selectFrom('warehouses').select('id').where('code', '=', this.opts.warehouse).executeTakeFirst();
     if (!supplier || !owner || !wh) return;
     const zoneTemps = await this.db.selectFrom('zones').select('temperature').distinct().where('warehouse_id', '=', wh.id)
       .execute();
-    const skus = await this.db.selectFrom('skus').select(['code', 'lot_tracked', 'shelf_life_days'])
-      .where('temperature', 'in', zoneTemps.map((z) => z.temperature)).orderBy(sql`random()`).limit(this.rng.int(1, 3)).execute();
-    if (!skus.length) return;
+    const storable = await this.db.selectFrom('skus').select(['code', 'lot_tracked', 'shelf_life_days'])
+      .where('temperature', 'in', zoneTemps.map((z) => z.temperature)).orderBy('id').execute();
+    if (!storable.length) return;
+    const skus = [...new Set(Array.from({ length: this.rng.int(1, 3) }, () => this.rng.pick(storable)))];
     const order = await createInboundOrder(this.db, this.actor, { warehouse: this.opts.warehouse,
       code: `LIVE-ASN-${this.now().toString(36).toUpperCase()}-${++this.n}`, type: 'purchase', owner: owner.code,
       supplier: supplier.code, lines: skus.map((s) => ({ sku: s.code, qty: this.rng.int(2, 12) * 5 })) });

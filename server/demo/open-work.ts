@@ -70,7 +70,9 @@ export async function seedOpenWork(db: Kysely<DB>, rng: Random, scale: number): 
      where w.code = 'WH1' and o.code = ${owner.code} and sb.status = 'available' and z.kind in ('pick_face','storage','bulk')
      group by s.code having sum(sb.qty - sb.reserved) >= 20 order by s.code limit 200`.execute(db);
   const orders: string[] = [];
-  const orderCount = Math.max(8, Math.round(24 * Math.min(1, scale * 4)));
+  // About ten minutes of the AGV fleet's work (2-3 picks an order): more would keep the live demo's intake
+  // paused for its first hour (DemoActivity's maxOpenTasks) while the fleet catches up.
+  const orderCount = Math.max(8, Math.round(10 * Math.min(1, scale * 4)));
   for (let i = 1; i <= orderCount && stocked.rows.length; i++) {
     const lines = Array.from({ length: rng.int(1, 4) }, () => rng.pick(stocked.rows))
       .filter((s, k, all) => all.findIndex((x) => x.code === s.code) === k);
