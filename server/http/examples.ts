@@ -96,6 +96,11 @@ export const examples = {
   qcResult: { result: 'partial', passedQty: 40, disposition: 'damaged', note: '8 with water damage' },
   closeInbound: { note: 'received complete' },
   assign: { user: DEMO.user },
+  assignAgv: { agv: DEMO.agv },
+  /** The bin a putaway confirms and a pick scans are the task's (the test takes them from the task it runs). */
+  putaway: { bin: DEMO.storageBin },
+  putawayElsewhere: { bin: DEMO.storageBin, qty: 20, reason: 'suggested bin is damaged' },
+  pick: { bin: DEMO.pickBin, item: DEMO.sku, qty: 6 },
   outbound: { warehouse: DEMO.warehouse, code: 'TO-EX-2001', type: 'transfer_out', owner: DEMO.owner,
     toWarehouse: DEMO.coldWarehouse, carrier: 'SF', lines: [{ sku: DEMO.sku, qty: 12 }] },
   wave: { warehouse: DEMO.warehouse, mode: 'order', orders: ['TO-EX-2001'] },

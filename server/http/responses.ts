@@ -18,6 +18,17 @@ const Num = (description?: string) => Type.Number(description ? { description } 
 const Json = Type.Unknown({ description: 'JSON object; its fields depend on the kind of record' });
 const Units = (description = 'base units') => Type.Integer({ description });
 
+/**
+ * A copy of a request schema for use in a response: the serializer would write every `default` the answer leaves
+ * out (a layout spec stored without `orientation` would come back with it).
+ */
+function withoutDefaults<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(withoutDefaults) as T;
+  if (!schema || typeof schema !== 'object') return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'default')
+    .map(([k, v]) => [k, withoutDefaults(v)])) as T;
+}
+
 /** A response schema with a description and one example answer (from the demo). */
 export const described = <T extends TSchema>(schema: T, description: string, example?: unknown): T =>
   ({ ...schema, description, ...(example === undefined ? {} : { examples: [example] }) }) as T;
@@ -36,8 +47,8 @@ export const Health = Type.Object({
 
 export const Login = Type.Object({
   token: Str('bearer token: send as Authorization: Bearer <token>'),
-  expiresAt: Type.Optional(DateTime),
-  expiresIn: Type.Optional(Int('seconds until the token expires')),
+  expiresAt: Type.String({ format: 'date-time', description: 'when the token expires' }),
+  expiresIn: Int('seconds until the token expires'),
   user: Type.Object({ id: Int(), username: Str(), role: Str() }),
 }, { description: 'a bearer token for HTTP and the live stream' });
 
@@ -64,7 +75,7 @@ export const WarehouseCreated = Type.Object({ id: Int(), code: Str(), name: Str(
   { description: 'the new warehouse with the zones and bins generated from its layout' });
 export const Warehouse = Type.Object({
   id: Int(), code: Str(), name: Str(), timezone: Str(), createdAt: DateTime,
-  layout: Nullable(LayoutSpecSchema),
+  layout: Nullable(withoutDefaults(LayoutSpecSchema)),
 }, { description: 'a warehouse with the layout spec it was generated from' });
 export const ZoneRow = Type.Object({
   id: Int(), code: Str(), name: Str(), kind: Str('storage, pick_face, bulk, staging, dock, qc or quarantine'),
@@ -112,7 +123,7 @@ export const SnapshotJson = Type.Object({
   bins: Type.Array(Type.Object({
     id: Int(), code: Str(), zone: Str(), zoneKind: Str(), aisle: Nullable(Int()), level: Nullable(Int()),
     x: Num(), y: Num(), z: Num(), width: Num(), depth: Num(), height: Num(), maxUnits: Nullable(Int()),
-    units: Units(), reserved: Units(), fill: Num('by volume, 0..1'), flags: Int(), skuCount: Int(),
+    units: Units(), reserved: Units(), fill: Num('share of the binding limit (units, pallets, volume, weight), 0..1'), flags: Int(), skuCount: Int(),
     topSku: Nullable(Str('SKU with the most units')),
     oldestReceiptAt: Nullable(Num('epoch milliseconds')), earliestExpiry: Nullable(Num('epoch milliseconds')),
   })),
@@ -162,6 +173,7 @@ const Leg = Type.Object({
 export const Movement = Type.Object({
   movementId: Int(), seq: Int('outbox sequence of its event'), at: DateTime, type: Str('movement type'),
   legs: Type.Array(Leg, { description: 'one per balance it changed, with quantities before and after' }),
+  replayed: Type.Optional(Type.Boolean({ description: 'true when this answers a replayed Idempotency-Key' })),
 }, { description: 'the movement posted, with its ledger legs' });
 
 export const StockLine = Type.Object({
@@ -197,13 +209,6 @@ export const BinHistory = Type.Object({
   })),
   lastMovements: Type.Array(LedgerRow),
 }, { description: 'what was in the bin at that time, rebuilt from the ledger' });
-export const DocumentTrail = Type.Object({
-  docRef: Str(),
-  movements: Type.Array(Type.Object({
-    movementId: Int(), at: DateTime, type: Str(), user: Nullable(Str()), reason: Nullable(Str()),
-    device: Nullable(Str()), legs: Type.Array(LedgerRow),
-  })),
-}, { description: 'every movement that names the document' });
 export const LedgerCheck = Type.Object({
   ok: Type.Boolean(), keys: Int('balance keys checked'), ledgerRows: Int(), negative: Int('negative balances'),
   mismatches: Type.Array(Type.Object({
@@ -261,10 +266,11 @@ export const Receipt = Type.Object({
   receiptId: Int(), movementId: Int(), seq: Int(), sku: Str(), lot: Nullable(Str()), expiry: Nullable(Day),
   qty: Units(), status: Str('stock status it was received in'), bin: Str(),
   line: Type.Object({ lineNo: Int(), expectedQty: Units(), receivedQty: Units() }),
-  next: Nullable(Type.Object({
-    type: Str('qc or putaway: the task that follows'), taskId: Nullable(Int()),
-    inspectionId: Type.Optional(Int()), targetBin: Type.Optional(Nullable(Str('suggested putaway bin'))),
-  })),
+  next: Type.Object({
+    type: Str('qc or putaway: the task that follows; scrapped: a return written off at once'),
+    taskId: Type.Optional(Nullable(Int())), inspectionId: Type.Optional(Int()),
+    targetBin: Type.Optional(Nullable(Str('suggested putaway bin'))), movementId: Type.Optional(Int('the scrap')),
+  }),
 }, { description: 'the receipt, and the QC inspection or putaway task that follows' });
 export const QcInspection = Type.Object({
   id: Int(), status: Str(), result: Nullable(Str()), qty: Units(), passedQty: Nullable(Units()),
@@ -388,7 +394,8 @@ export const Transfer = Type.Object({
 // ------------------------------------------------------------------ counts
 
 const CountLine = Type.Object({
-  id: Int(), bin: Str(), zone: Str(), sku: Str(), lot: Nullable(Str()), owner: Str(), stockStatus: Str(), status: Str(),
+  id: Int(), bin: Str(), zone: Str(), sku: Nullable(Str('null: a line for an empty bin')), lot: Nullable(Str()),
+  owner: Nullable(Str()), stockStatus: Nullable(Str()), status: Str(),
   taskId: Nullable(Int()), countedQty: Nullable(Units()), recountQty: Nullable(Units()), finalQty: Nullable(Units()),
   countedBy: Nullable(Str()), countedAt: Nullable(DateTime),
   expectedQty: Type.Optional(Nullable(Units('book quantity: to managers, or once counting is over'))),
@@ -399,7 +406,8 @@ export const Count = Type.Object({
   blind: Type.Boolean(), tolerancePct: Num(), freeze: Type.Boolean(), warehouseId: Int(), warehouse: Str(),
   zone: Nullable(Str()), createdAt: DateTime, createdBy: Nullable(Str()), approvedAt: Nullable(DateTime),
   approvedBy: Nullable(Str()), movementId: Nullable(Int()), frozenBins: Int(), tasks: Type.Array(Type.Integer()),
-  summary: Type.Object({ lines: Int(), counted: Int(), recount: Int(), withVariance: Int() }),
+  summary: Type.Object({ lines: Int(), counted: Int(), recount: Int(),
+    withVariance: Type.Optional(Int('lines with a variance (only when the book is shown)')) }),
   lines: Type.Array(CountLine),
 }, { description: 'a count with its lines' });
 export const CountRow = Type.Object({
@@ -416,22 +424,25 @@ export const CycleSchedule = Type.Object({
 export const CountScan = Type.Object({
   taskId: Int(), countId: Int(), count: Str(), countStatus: Str(), bin: Str(),
   lines: Type.Array(Type.Object({
-    lineId: Int(), sku: Str(), lot: Nullable(Str()), owner: Str(), stockStatus: Str(), status: Str(), counted: Units(),
-    recount: Type.Boolean(),
+    lineId: Int(), sku: Nullable(Str()), lot: Nullable(Str()), owner: Nullable(Str()), stockStatus: Nullable(Str()),
+    status: Str(), counted: Units(), recount: Type.Boolean(),
+    expected: Type.Optional(Units('book quantity (counts that are not blind)')),
+    variance: Type.Optional(Int('counted minus expected (counts that are not blind)')),
   })),
   recount: Type.Boolean(), binLeft: Int('lines of the bin still to count'), message: Str(),
 }, { description: 'the recorded count of the bin' });
 export const CountApproved = Type.Object({
   id: Int(), code: Str(), status: Str(), movementId: Nullable(Int()), seq: Nullable(Int()), unfrozen: Int(),
   variances: Type.Array(Type.Object({
-    lineId: Int(), bin: Str(), sku: Str(), lot: Nullable(Str()), owner: Str(), expected: Units(), counted: Units(),
-    variance: Int(),
+    lineId: Int(), bin: Str(), sku: Nullable(Str()), lot: Nullable(Str()), owner: Nullable(Str()), expected: Units(),
+    counted: Units(), variance: Int(),
   })),
 }, { description: 'the approved count and the variances it posted' });
 export const CountCancelled = Type.Object({ id: Int(), code: Str(), status: Str(), unfrozen: Int() },
   { description: 'the cancelled count' });
 const Accuracy = {
-  linesCounted: Int(), linesExact: Int(), accuracyPct: Num(), unitsExpected: Units(), unitsVariance: Units(),
+  linesCounted: Int(), linesExact: Int(), accuracyPct: Nullable(Num('null before any line was counted')),
+  unitsExpected: Units(), unitsVariance: Units(),
   netVariance: Int(),
 };
 export const CountAccuracy = Type.Object({
@@ -448,7 +459,7 @@ export const BinInspection = Type.Object({
     capacity: Type.Object({ units: Nullable(Int()), pallets: Nullable(Int()), volume: Nullable(Num()),
       weight: Nullable(Num()) }),
     fill: Type.Object({ units: Units(), pallets: Num(), reserved: Units(), volume: Num(), weight: Num(),
-      ratio: Num('by volume, 0..1') }),
+      ratio: Num('share of the binding limit (units, pallets, volume, weight), 0..1') }),
   }),
   contents: Type.Array(Type.Object({
     skuId: Int(), sku: Str(), skuName: Str(), lot: Nullable(Str()), lotId: Nullable(Int()), expiry: Nullable(Day),
@@ -487,6 +498,10 @@ const AgvState = Type.Object({
   state: Str('idle, moving, loading, unloading, charging or fault'), battery: Num('0..1'),
   taskId: Nullable(Type.Union([Type.Integer(), Type.String()])), loaded: Type.Boolean(), node: Nullable(Str()),
   nextNode: Nullable(Str()),
+  waiting: Type.Boolean({ description: 'headed for a stop but not yet granted a route (moving at speed 0)' }),
+  stateSinceMs: Num('simulation time it entered its state'), progressAtMs: Num('simulation time of its last progress'),
+  stateSince: Type.String({ format: 'date-time', description: 'since when it is in its state' }),
+  lastProgressAt: Type.String({ format: 'date-time', description: 'when it last drove, loaded, unloaded or charged' }),
 });
 export const Fleet = Type.Object({
   warehouseId: Int(), paused: Type.Boolean(), speedFactor: Num('simulated seconds per real second'),
@@ -506,6 +521,9 @@ export const AgvDetail = Type.Object({
     sourceBin: Nullable(Str()), targetBin: Nullable(Str()),
   })),
   route: Type.Array(Type.Object({ x: Num(), y: Num() }), { description: 'remaining route, model coordinates' }),
+  waiting: Type.Boolean({ description: 'headed for a stop but not yet granted a route (moving at speed 0)' }),
+  stateSince: Type.String({ format: 'date-time', description: 'since when it is in its state' }),
+  lastProgressAt: Type.String({ format: 'date-time', description: 'when it last drove, loaded, unloaded or charged' }),
   recentTasks: Type.Array(Type.Object({
     id: Int(), type: Str(), status: Str(), doneAt: Nullable(DateTime), sourceBin: Nullable(Str()),
     targetBin: Nullable(Str()),

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { RouteDeps } from '../app.ts';
+import { withParamExamples } from '../examples.ts';
+import { AuditRow, Page } from '../responses.ts';
 import { pageRows } from '../../domain/paging.ts';
 import { page, windowOf } from '../pagination.ts';
 import { Pagination } from '../schemas.ts';
@@ -10,8 +12,10 @@ export async function auditRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'audit:read' },
     schema: {
       tags: ['audit'], summary: 'Audit log: who did what (stock changes are in the ledger)',
-      querystring: Type.Object({ user: Type.Optional(Type.String()), since: Type.Optional(Type.String({ format: 'date-time' })),
-        ...Pagination }, { additionalProperties: false }),
+      querystring: withParamExamples(Type.Object({ user: Type.Optional(Type.String()),
+        since: Type.Optional(Type.String({ format: 'date-time' })), ...Pagination }, { additionalProperties: false }),
+      { limit: 5 }),
+      response: { 200: Page(AuditRow) },
     },
   }, async (request) => {
     const q = request.query as { user?: string; since?: string };

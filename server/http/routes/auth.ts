@@ -4,6 +4,8 @@ import { authenticate, getUser } from '../../domain/auth/users.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf, claimsFor } from '../auth.ts';
+import { examples } from '../examples.ts';
+import { Login, User } from '../responses.ts';
 import { errors } from '../schemas.ts';
 
 export async function authRoutes(app: FastifyInstance, { db, loginLimiter }: RouteDeps) {
@@ -18,11 +20,9 @@ export async function authRoutes(app: FastifyInstance, { db, loginLimiter }: Rou
       body: Type.Object({
         username: Type.String({ minLength: 1, maxLength: 100 }),
         password: Type.String({ minLength: 1, maxLength: 200 }),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [examples.login] }),
       response: {
-        200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }),
-          expiresIn: Type.Integer({ description: 'seconds until the token expires' }),
-          user: Type.Object({ id: Type.Integer(), username: Type.String(), role: Type.String() }) }),
+        200: Login,
         ...errors(400, 401, 429),
       },
     },
@@ -47,6 +47,6 @@ export async function authRoutes(app: FastifyInstance, { db, loginLimiter }: Rou
 
   app.get('/auth/me', {
     config: { permission: 'authenticated' },
-    schema: { tags: ['auth'], summary: 'The logged-in user with role and scopes' },
+    schema: { tags: ['auth'], summary: 'The logged-in user with role and scopes', response: { 200: User } },
   }, async (request) => getUser(db, actorOf(request).userId));
 }

@@ -8,8 +8,12 @@ import {
 import { skuClasses } from '../../domain/control-room/sku-classes.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { DEMO, withParamExamples } from '../examples.ts';
+import { Alerts, BinInspection, SearchResult, SkuClasses } from '../responses.ts';
 import { errors, IdParam } from '../schemas.ts';
-import { warehouseIdOf, WarehouseParam } from '../warehouse-param.ts';
+import { warehouseIdOf, WarehouseParam as WarehouseCodeParam } from '../warehouse-param.ts';
+
+const WarehouseParam = withParamExamples(WarehouseCodeParam, { warehouse: DEMO.warehouse });
 
 /** Read API of the 3D control room's panels: the bin inspector, search, ABC classes (the AGV inspector is in fleet). */
 export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps) {
@@ -20,14 +24,16 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
   app.get('/control-room/bins/:id', {
     config: { permission: 'inventory:read' },
     schema: {
-      tags, params: IdParam,
+      tags, params: withParamExamples(IdParam, { id: 10632 }),
       summary: 'Bin inspector: a bin with its capacity and fill, its stock by SKU, lot, owner and status, the open '
         + 'tasks that touch it and its last 20 ledger entries',
       description: 'contents are the balances with units on hand, sorted by SKU, expiry, lot; receivedAt is when '
         + 'their oldest units reached the warehouse (kept through moves). tasks: open, assigned or in progress, '
         + 'with this bin as source or target, newest first (at most 50). movements: newest first, qty signed for '
-        + 'this bin. fill.ratio is by volume, clamped to 0..1, as in the snapshot. A bin outside your zones is 403.',
-      response: errors(400, 401, 403, 404),
+        + 'this bin. capacity counts base units (shelves) and pallet positions (pallet locations); fill.pallets are '
+        + 'the pallet positions in use (one lot of one owner per pallet); fill.ratio is the share of the binding '
+        + 'limit, 0..1, the same as the snapshot fill. A bin outside your zones is 403.',
+      response: { 200: BinInspection, ...errors(400, 401, 403, 404) },
     },
   }, async (request) => inspectBin(db, actorOf(request), id(request)));
 
@@ -42,13 +48,13 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
         + `order's bins are its receiving and putaway bins that still hold what it brought. At most `
         + `${SEARCH_MATCH_CAP} SKUs, lots and orders and \`limit\` bin-code matches; binIds is the union of the `
         + `matches' bins, at most \`limit\`. truncated says when anything was cut. Only bins you may see.`,
-      querystring: Type.Object({
+      querystring: withParamExamples(Type.Object({
         q: Type.String({ minLength: 1, maxLength: 200,
           description: `what to look for: 1 to ${SEARCH_MAX_QUERY} characters besides leading and trailing spaces` }),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT, default: SEARCH_DEFAULT_LIMIT,
           description: 'most bins in binIds (and per match)' })),
-      }, { additionalProperties: false }),
-      response: errors(400, 401, 403, 404),
+      }, { additionalProperties: false }), { q: DEMO.sku }),
+      response: { 200: SearchResult, ...errors(400, 401, 403, 404) },
     },
   }, async (request) => {
     const { q, limit } = request.query as { q: string; limit?: number };
@@ -65,10 +71,10 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
         + 'has published (each has its stream position `pos`): the alerts feed starts from these and follows the '
         + 'stream, dropping positions it already has. Zone-scoped users get the alerts about their zones\' bins and '
         + 'those about no bin.',
-      querystring: Type.Object({
+      querystring: withParamExamples(Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ALERTS_MAX_LIMIT, default: ALERTS_DEFAULT_LIMIT })),
-      }, { additionalProperties: false }),
-      response: errors(400, 401, 403, 404),
+      }, { additionalProperties: false }), { limit: 20 }),
+      response: { 200: Alerts, ...errors(400, 401, 403, 404) },
     },
   }, async (request) => recentAlerts(db, actorOf(request), await warehouse(request),
     (request.query as { limit?: number }).limit ?? ALERTS_DEFAULT_LIMIT));
@@ -78,7 +84,7 @@ export async function controlRoomRoutes(app: FastifyInstance, { db }: RouteDeps)
     schema: {
       tags, params: WarehouseParam,
       summary: 'ABC class of every SKU with stock in the warehouse (in the bins you may see), by SKU code',
-      response: errors(400, 401, 403, 404),
+      response: { 200: SkuClasses, ...errors(400, 401, 403, 404) },
     },
   }, async (request) => skuClasses(db, actorOf(request), await warehouse(request)));
 }

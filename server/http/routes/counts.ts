@@ -5,11 +5,17 @@ import {
   approveCount, cancelCount, countAccuracy, createCount, getCount, listCounts, scheduleCycleCount, type CountInput,
 } from '../../domain/counting/counts.ts';
 import type { RouteDeps } from '../app.ts';
+import { DEMO, examples, withParamExamples } from '../examples.ts';
+import {
+  Count, CountAccuracy, CountApproved, CountCancelled, CountRow, CountScan, CycleSchedule, Page,
+} from '../responses.ts';
 import { actorOf } from '../auth.ts';
 import { page, windowOf } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination, Reason, StockStatus } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
+/** Example ids: the OpenAPI test runs them with the ids of the count and tasks the examples before it created. */
+const IdExample = withParamExamples(IdParam, { id: 1 });
 const CountStatus = Type.Enum(['open', 'counting', 'review', 'approved', 'cancelled']);
 
 /** Stock counts: periodic (zone, frozen), cycle (ABC schedule), dynamic; counting by scan; approval; accuracy. */
@@ -30,8 +36,9 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
         tolerancePct: Type.Optional(Type.Number({ minimum: 0, maximum: 100,
           description: 'a variance above this percentage of the book asks for a recount (default 0: any variance)' })),
         freeze: Type.Optional(Type.Boolean({ description: 'block the bins while the count runs (default: periodic only)' })),
-      }, { additionalProperties: false, examples: [{ warehouse: 'WH1', kind: 'periodic', zone: 'A' }] }),
-      response: errors(400, 403, 404, 409),
+      }, { additionalProperties: false, examples: [examples.count,
+        { warehouse: DEMO.warehouse, kind: 'periodic', zone: 'STAGE' }] }),
+      response: { 201: Count, ...errors(400, 403, 404, 409) },
     },
   }, async (request, reply) => reply.code(201).send(await createCount(db, actorOf(request), request.body as CountInput)));
 
@@ -41,16 +48,18 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
       tags, summary: 'Create a cycle count of the bins due by ABC class (A 30 days, B 90, C 365); for a cron job',
       headers: idempotencyHeader,
       body: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false,
-        examples: [{ warehouse: 'WH1' }] }),
-      response: errors(400, 403, 404, 409),
+        examples: [examples.cycleSchedule] }),
+      response: { 200: CycleSchedule, ...errors(400, 403, 404, 409) },
     },
   }, async (request) => scheduleCycleCount(db, actorOf(request), request.body as { warehouse: string }));
 
   app.get('/counts', {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'Counts, newest first',
-      querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')), status: Type.Optional(CountStatus),
-        kind: Type.Optional(Type.Enum(['periodic', 'cycle', 'dynamic'])), ...Pagination }, { additionalProperties: false }) },
+      querystring: withParamExamples(Type.Object({ warehouse: Type.Optional(Code('warehouse code')),
+        status: Type.Optional(CountStatus), kind: Type.Optional(Type.Enum(['periodic', 'cycle', 'dynamic'])),
+        ...Pagination }, { additionalProperties: false }), { warehouse: DEMO.warehouse }),
+      response: { 200: Page(CountRow) } },
   }, async (request) => {
     const window = windowOf(request.query);
     const { items, total } = await listCounts(db, actorOf(request), { ...request.query as object, ...window });
@@ -60,21 +69,22 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
   app.get('/counts/accuracy', {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'Inventory record accuracy per zone over approved counts',
-      querystring: Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false }),
-      response: errors(400, 403, 404) },
+      querystring: withParamExamples(Type.Object({ warehouse: Code('warehouse code') }, { additionalProperties: false }),
+        { warehouse: DEMO.warehouse }),
+      response: { 200: CountAccuracy, ...errors(400, 403, 404) } },
   }, async (request) => countAccuracy(db, actorOf(request), request.query as { warehouse: string }));
 
   app.get('/counts/:id', {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'A count with its lines (book quantities only to managers, or once counting is over)',
-      params: IdParam, response: errors(403, 404) },
+      params: IdExample, response: { 200: Count, ...errors(403, 404) } },
   }, async (request) => getCount(db, actorOf(request), id(request)));
 
   app.post('/counts/:id/approve', {
     config: { permission: 'tasks:manage' },
     schema: {
       tags, summary: 'Approve a count in review: post the variances (count_variance), raise alerts, close tasks, unfreeze',
-      headers: idempotencyHeader, params: IdParam, response: errors(403, 404, 409),
+      headers: idempotencyHeader, params: IdExample, response: { 200: CountApproved, ...errors(403, 404, 409) },
     },
   }, async (request) => approveCount(db, actorOf(request), id(request)));
 
@@ -82,10 +92,10 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'tasks:manage' },
     schema: {
       tags, summary: 'Cancel an open count: its tasks are cancelled and its bins unfrozen; nothing is posted',
-      headers: idempotencyHeader, params: IdParam,
+      headers: idempotencyHeader, params: IdExample,
       body: Type.Optional(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false,
-        examples: [{ reason: 'zone needed for an urgent inbound' }] })),
-      response: errors(400, 403, 404, 409),
+        examples: [examples.countCancel] })),
+      response: { 200: CountCancelled, ...errors(400, 403, 404, 409) },
     },
   }, async (request) => cancelCount(db, actorOf(request), id(request), (request.body as { reason?: string } | undefined)?.reason));
 
@@ -94,15 +104,15 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: {
       tags: ['tasks', ...tags],
       summary: 'Count a bin by scan (blind): bin, item (and lot), quantity; no item and qty 0 = the rest of the bin is empty',
-      headers: idempotencyHeader, params: IdParam,
+      headers: idempotencyHeader, params: IdExample,
       body: Type.Object({ bin: Code('scanned bin code'),
         item: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'scanned item: SKU code, GTIN or GS1 string' })),
         lot: Type.Optional(Code('lot, when the item scan does not carry it')),
         owner: Type.Optional(Code('owner, when the bin holds the item for several owners')),
         status: Type.Optional(StockStatus),
         qty: Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'base units counted' }) },
-      { additionalProperties: false, examples: [{ bin: 'WH1-A14-R03-L2-B01', item: 'SKU-0042', qty: 17 }] }),
-      response: errors(400, 403, 404, 409, 422),
+      { additionalProperties: false, examples: [examples.countScan] }),
+      response: { 200: CountScan, ...errors(400, 403, 404, 409, 422) },
     },
   }, async (request) => recordCount(db, actorOf(request), id(request), request.body as CountScanInput));
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { readFeed } from '../../domain/change-feed.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { withParamExamples } from '../examples.ts';
 import { EVENTS_DEFAULT_LIMIT, EventPage, EventQuery } from '../movements.ts';
 import { nextCursorUrl } from '../pagination.ts';
 import { errors } from '../schemas.ts';
@@ -18,7 +19,7 @@ export async function eventRoutes(app: FastifyInstance, { db }: RouteDeps) {
         + 'window of events (WETMS_REPLAY_MINUTES); a position older than that is 410 (problem type gone, field '
         + 'query.after, `oldestAfter` the position to continue from after reading the current state again). Users '
         + 'limited to some warehouses get the events of the warehouses wholly in their scope.',
-      querystring: EventQuery,
+      querystring: withParamExamples(EventQuery, { after: 0, limit: 20 }),
       response: { 200: EventPage, ...errors(400, 401, 403, 410) },
     },
   }, async (request) => {

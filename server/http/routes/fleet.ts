@@ -6,6 +6,8 @@ import { badInput, conflict, notFound } from '../../domain/errors.ts';
 import type { FleetCommand, FleetManager } from '../../fleet/manager.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { DEMO, examples, withParamExamples } from '../examples.ts';
+import { AgvDetail, Fleet } from '../responses.ts';
 import { Code, errors, idempotencyHeader } from '../schemas.ts';
 
 declare module 'fastify' {
@@ -54,7 +56,8 @@ export async function fleetRoutes(app: FastifyInstance, { db }: RouteDeps) {
   app.get('/fleet/:warehouse', {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'AGVs of a warehouse: roster, states, battery, tasks, and fleet statistics',
-      params: WarehouseParam, response: errors(403, 404, 409) },
+      params: withParamExamples(WarehouseParam, { warehouse: DEMO.warehouse }),
+      response: { 200: Fleet, ...errors(403, 404, 409) } },
   }, async (request) => {
     const id = await warehouseOf((request.params as { warehouse: string }).warehouse);
     await assertWarehouseVisible(db, actorOf(request), id, 'warehouse');
@@ -68,8 +71,9 @@ export async function fleetRoutes(app: FastifyInstance, { db }: RouteDeps) {
       description: 'Served by any server process: the state and route come from the process that runs the fleet. '
         + 'route is the remaining reserved route in model coordinates (its position, then the travel graph nodes '
         + 'ahead), empty when the AGV is not driving; recentTasks are the last 10 tasks assigned to it.',
-      params: Type.Object({ warehouse: Code('warehouse code'), agv: Code('AGV id, e.g. AGV-03') }),
-      response: errors(400, 403, 404, 409) },
+      params: withParamExamples(Type.Object({ warehouse: Code('warehouse code'), agv: Code('AGV id, e.g. AGV-001') }),
+        { warehouse: DEMO.warehouse, agv: DEMO.agv }),
+      response: { 200: AgvDetail, ...errors(400, 403, 404, 409) } },
   }, async (request) => {
     const params = request.params as { warehouse: string; agv: string };
     const id = await warehouseOf(params.warehouse);
@@ -81,16 +85,16 @@ export async function fleetRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'fleet:control' },
     schema: {
       tags, summary: 'Pause or resume the fleet, change its speed factor or size, stop (fault) or resume one AGV',
-      headers: idempotencyHeader, params: WarehouseParam,
+      headers: idempotencyHeader, params: withParamExamples(WarehouseParam, { warehouse: DEMO.warehouse }),
       body: Type.Object({
         action: Type.Enum(['pause', 'resume', 'speed', 'size', 'fault', 'clear-fault']),
         value: Type.Optional(Type.Number({ minimum: 0, maximum: 1000,
           description: 'speed: simulated seconds per real second (0.1-50); size: number of AGVs (0-1000)' })),
         agv: Type.Optional(Code('AGV id (fault, clear-fault)')),
         reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      }, { additionalProperties: false, examples: [{ action: 'speed', value: 4 },
-        { action: 'fault', agv: 'AGV-03', reason: 'bumper hit' }] }),
-      response: errors(400, 403, 404, 409),
+      }, { additionalProperties: false, examples: [examples.fleetCommand,
+        { action: 'fault', agv: DEMO.agv, reason: 'bumper hit' }] }),
+      response: { 200: Fleet, ...errors(400, 403, 404, 409) },
     },
   }, async (request) => {
     const command = toCommand(request.body as RawCommand);

@@ -9,6 +9,10 @@ import {
   availableToPromise, binContentsAt, documentTrail, queryStock, traceLot, type StockFilter,
 } from '../../domain/inventory/queries.ts';
 import type { RouteDeps } from '../app.ts';
+import { DEMO, DOC_REF, examples, NEW_LOT, withParamExamples } from '../examples.ts';
+import {
+  Atp, BinHistory, LedgerCheck, LotTrace, Movement, Page, StockLine,
+} from '../responses.ts';
 import { actorOf } from '../auth.ts';
 import { movementPage, MovementPage, MovementQuery } from '../movements.ts';
 import { page, windowOf } from '../pagination.ts';
@@ -21,6 +25,7 @@ const selector = {
 };
 const Qty = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'base units' });
 const stockErrors = errors(400, 401, 403, 404, 409, 422);
+const posted = { 200: Movement, ...stockErrors };
 const idem = (request: FastifyRequest) => request.idempotency;
 
 export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
@@ -35,9 +40,8 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
         fromBin: Code('source bin code'), toBin: Code('target bin code'), ...selector,
         status: Type.Optional(StockStatus), qty: Type.Optional(Qty),
         reason: Type.Optional(Reason), docRef: Type.Optional(DocRef),
-      }, { additionalProperties: false, examples: [{ fromBin: 'WH1-A01-R01-L1-B01', toBin: 'WH1-A02-R03-L2-B01',
-        sku: 'SKU-0001', qty: 12 }] }),
-      response: stockErrors,
+      }, { additionalProperties: false, examples: [examples.move] }),
+      response: posted,
     },
   }, async (request) => moveStock(db, actorOf(request), request.body as MoveInput, idem(request)));
 
@@ -52,8 +56,8 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
           description: 'signed base units, not zero' }),
         reason: Reason, docRef: Type.Optional(DocRef),
         lotExpiry: Type.Optional(IsoDate), lotMfgDate: Type.Optional(IsoDate),
-      }, { additionalProperties: false }),
-      response: stockErrors,
+      }, { additionalProperties: false, examples: [examples.adjust] }),
+      response: posted,
     },
   }, async (request) => adjustStock(db, actorOf(request), request.body as AdjustInput, idem(request)));
 
@@ -62,8 +66,8 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
     schema: {
       tags, summary: 'Scrap stock (write it off) with a reason', headers: idempotencyHeader,
       body: Type.Object({ bin: Code('bin code'), ...selector, status: Type.Optional(StockStatus), qty: Qty,
-        reason: Reason, docRef: Type.Optional(DocRef) }, { additionalProperties: false }),
-      response: stockErrors,
+        reason: Reason, docRef: Type.Optional(DocRef) }, { additionalProperties: false, examples: [examples.scrap] }),
+      response: posted,
     },
   }, async (request) => scrapStock(db, actorOf(request), request.body as ScrapInput, idem(request)));
 
@@ -73,8 +77,8 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
       tags, summary: 'Freeze, unfreeze, put on QC hold, release or mark damaged', headers: idempotencyHeader,
       body: Type.Object({ bin: Code('bin code'), ...selector, from: Type.Optional(StockStatus), to: StockStatus,
         qty: Type.Optional(Qty), reason: Reason, docRef: Type.Optional(DocRef) }, { additionalProperties: false,
-        examples: [{ bin: 'WH1-A01-R01-L1-B01', sku: 'SKU-0001', from: 'available', to: 'hold', reason: 'suspected damage' }] }),
-      response: stockErrors,
+        examples: [examples.statusChange] }),
+      response: posted,
     },
   }, async (request) => changeStatus(db, actorOf(request), request.body as StatusChangeInput, idem(request)));
 
@@ -82,10 +86,12 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'Stock lines by SKU, bin, lot, owner, zone, warehouse or status, with available-to-promise',
-      querystring: Type.Object({ sku: Type.Optional(Code('SKU code')), bin: Type.Optional(Code('bin code')),
-        lot: Type.Optional(Code('lot number')), owner: Type.Optional(Code('owner code')),
-        zone: Type.Optional(Code('zone code')), warehouse: Type.Optional(Code('warehouse code')),
-        status: Type.Optional(StockStatus), ...Pagination }, { additionalProperties: false }),
+      querystring: withParamExamples(Type.Object({ sku: Type.Optional(Code('SKU code')),
+        bin: Type.Optional(Code('bin code')), lot: Type.Optional(Code('lot number')),
+        owner: Type.Optional(Code('owner code')), zone: Type.Optional(Code('zone code')),
+        warehouse: Type.Optional(Code('warehouse code')), status: Type.Optional(StockStatus), ...Pagination },
+      { additionalProperties: false }), { sku: DEMO.sku, warehouse: DEMO.warehouse }),
+      response: { 200: Page(StockLine) },
     },
   }, async (request) => {
     const window = windowOf(request.query);
@@ -97,9 +103,10 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'On hand by status, reserved and available-to-promise of a SKU per warehouse and owner',
-      querystring: Type.Object({ sku: Code('SKU code'), warehouse: Type.Optional(Code('warehouse code')),
+      querystring: withParamExamples(Type.Object({ sku: Code('SKU code'), warehouse: Type.Optional(Code('warehouse code')),
         owner: Type.Optional(Code('owner code')) }, { additionalProperties: false }),
-      response: errors(404),
+      { sku: DEMO.sku, warehouse: DEMO.warehouse }),
+      response: { 200: Atp, ...errors(404) },
     },
   }, async (request) => availableToPromise(db, actorOf(request), request.query as { sku: string }));
 
@@ -107,8 +114,9 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'Where did a lot go: every movement of it and where it is now',
-      querystring: Type.Object({ sku: Code('SKU code'), lot: Code('lot number') }, { additionalProperties: false }),
-      response: errors(404),
+      querystring: withParamExamples(Type.Object({ sku: Code('SKU code'), lot: Code('lot number') },
+        { additionalProperties: false }), { sku: DEMO.lotSku, lot: NEW_LOT }),
+      response: { 200: LotTrace, ...errors(404) },
     },
   }, async (request) => {
     const q = request.query as { sku: string; lot: string };
@@ -119,10 +127,10 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'What was in a bin at a time (rebuilt from the ledger), and its movements up to then',
-      params: Type.Object({ code: Code('bin code') }),
+      params: withParamExamples(Type.Object({ code: Code('bin code') }), { code: DEMO.storageBin }),
       querystring: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time', description: 'default now' })) },
         { additionalProperties: false }),
-      response: errors(404),
+      response: { 200: BinHistory, ...errors(404) },
     },
   }, async (request) => {
     const at = (request.query as { at?: string }).at;
@@ -136,14 +144,15 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
       description: 'Each movement with its ledger legs (those in your zones; a movement matches when one of its '
         + 'legs does, and shows all its legs you may see). Ordered by movement id, which only grows: follow '
         + '`next` (the cursor `after`) to page, and later to read what happened since. from/to filter by time.',
-      querystring: MovementQuery,
+      querystring: withParamExamples(MovementQuery, { docRef: DOC_REF }),
       response: { 200: MovementPage, ...errors(400) },
     },
   }, async (request) => movementPage(db, request));
 
   app.get('/ledger/check', {
     config: { permission: 'audit:read' },
-    schema: { tags, summary: 'Verify the invariant: every balance equals the sum of its ledger rows, none negative' },
+    schema: { tags, summary: 'Verify the invariant: every balance equals the sum of its ledger rows, none negative',
+      response: { 200: LedgerCheck } },
   }, async () => checkLedger(db));
 }
 

@@ -8,11 +8,17 @@ import { packOrder, shipOrder, type CartonInput } from '../../domain/outbound/sh
 import { getPickList, getWave, releaseWave, type WaveInput } from '../../domain/outbound/waves.ts';
 import { getTransfer, listTransfers } from '../../domain/transfers/transfers.ts';
 import type { RouteDeps } from '../app.ts';
+import { DEMO, examples, withParamExamples } from '../examples.ts';
+import {
+  Allocation, OutboundOrder, OutboundRow, Packed, Page, PickList, Shipped, Transfer, TransferRow, Wave, WaveReleased,
+} from '../responses.ts';
 import { actorOf } from '../auth.ts';
 import { page, windowOf } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
+/** Example ids: the OpenAPI test runs them with the ids the examples before it created. */
+const IdExample = withParamExamples(IdParam, { id: 1 });
 const Strategy = Type.Enum(['fifo', 'lifo', 'fefo'], { description: 'allocation strategy' });
 const Qty = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'base units' });
 const Metres = Type.Number({ exclusiveMinimum: 0, maximum: 20 });
@@ -35,9 +41,8 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         toWarehouse: Type.Optional(Code('transfer-out: the receiving warehouse')),
         lines: Type.Array(Type.Object({ sku: Code('SKU code'), qty: Qty, lot: Type.Optional(Code('specified lot')),
           strategy: Type.Optional(Strategy) }, { additionalProperties: false }), { minItems: 1, maxItems: 5000 }),
-      }, { additionalProperties: false, examples: [{ warehouse: 'WH1', code: 'SO-2001', type: 'sales', owner: 'ACME',
-        customer: 'CUST-01', carrier: 'SF', lines: [{ sku: 'SKU-0001', qty: 12 }] }] }),
-      response: errors(400, 403, 404, 409),
+      }, { additionalProperties: false, examples: [examples.outbound] }),
+      response: { 201: OutboundOrder, ...errors(400, 403, 404, 409) },
     },
   }, async (request, reply) => reply.code(201)
     .send(await createOutboundOrder(db, actorOf(request), request.body as OutboundOrderInput)));
@@ -45,9 +50,10 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
   app.get('/outbound-orders', {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'Outbound orders, newest first',
-      querystring: Type.Object({ warehouse: Type.Optional(Code('warehouse code')),
+      querystring: withParamExamples(Type.Object({ warehouse: Type.Optional(Code('warehouse code')),
         status: Type.Optional(Type.Enum(['open', 'allocated', 'backordered', 'released', 'picked', 'packed', 'shipped',
-          'cancelled'])), ...Pagination }, { additionalProperties: false }) },
+          'cancelled'])), ...Pagination }, { additionalProperties: false }), { warehouse: DEMO.warehouse }),
+      response: { 200: Page(OutboundRow) } },
   }, async (request) => {
     const window = windowOf(request.query);
     const { items, total } = await listOutboundOrders(db, actorOf(request), { ...request.query as object, ...window });
@@ -56,14 +62,14 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
 
   app.get('/outbound-orders/:id', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'An outbound order with lines, allocations, cartons and shipment', params: IdParam,
-      response: errors(403, 404) },
+    schema: { tags, summary: 'An outbound order with lines, allocations, cartons and shipment', params: IdExample,
+      response: { 200: OutboundOrder, ...errors(403, 404) } },
   }, async (request) => getOutboundOrder(db, actorOf(request), id(request)));
 
   app.post('/outbound-orders/:id/allocate', {
     config: { permission: 'outbound:write' },
     schema: { tags, summary: 'Allocate (reserve) stock by FIFO, LIFO, FEFO or specified lot; what is missing stays backordered',
-      headers: idempotencyHeader, params: IdParam, response: errors(403, 404, 409) },
+      headers: idempotencyHeader, params: IdExample, response: { 200: Allocation, ...errors(403, 404, 409) } },
   }, async (request) => allocateOrder(db, actorOf(request), id(request)));
 
   app.post('/waves', {
@@ -82,8 +88,8 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         maxLines: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
         maxVolumeM3: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
         ordersPerList: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-      }, { additionalProperties: false, examples: [{ warehouse: 'WH1', mode: 'batch', carrier: 'SF', ordersPerList: 4 }] }),
-      response: errors(400, 403, 404, 409),
+      }, { additionalProperties: false, examples: [examples.wave] }),
+      response: { 201: WaveReleased, ...errors(400, 403, 404, 409) },
     },
   }, async (request, reply) => reply.code(201).send(await releaseWave(db, actorOf(request), request.body as WaveInput)));
 
@@ -91,7 +97,8 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'Transfers between warehouses, newest first',
       querystring: Type.Object({ status: Type.Optional(Type.Enum(['open', 'in_transit', 'received', 'cancelled'])),
-        ...Pagination }, { additionalProperties: false }) },
+        ...Pagination }, { additionalProperties: false }),
+      response: { 200: Page(TransferRow) } },
   }, async (request) => {
     const window = windowOf(request.query);
     const { items, total } = await listTransfers(db, { ...request.query as object, ...window });
@@ -100,26 +107,27 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
 
   app.get('/transfers/:id', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'A transfer: what was shipped, what is still in transit, what arrived', params: IdParam,
-      response: errors(403, 404) },
+    schema: { tags, summary: 'A transfer: what was shipped, what is still in transit, what arrived', params: IdExample,
+      response: { 200: Transfer, ...errors(403, 404) } },
   }, async (request) => getTransfer(db, actorOf(request), id(request)));
 
   app.get('/waves/:id', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'A wave with its orders and pick lists', params: IdParam, response: errors(403, 404) },
+    schema: { tags, summary: 'A wave with its orders and pick lists', params: IdExample,
+      response: { 200: Wave, ...errors(403, 404) } },
   }, async (request) => getWave(db, actorOf(request), id(request)));
 
   app.get('/pick-lists/:id', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'A pick list: stops in route order and the expected travel distance', params: IdParam,
-      response: errors(403, 404) },
+    schema: { tags, summary: 'A pick list: stops in route order and the expected travel distance', params: IdExample,
+      response: { 200: PickList, ...errors(403, 404) } },
   }, async (request) => getPickList(db, actorOf(request), id(request)));
 
   app.post('/outbound-orders/:id/pack', {
     config: { permission: 'tasks:execute' },
     schema: {
       tags, summary: 'Pack a picked order into cartons (contents must match what was picked)', headers: idempotencyHeader,
-      params: IdParam,
+      params: IdExample,
       body: Type.Object({ cartons: Type.Array(Type.Object({
         code: Type.Optional(Code('carton code (default <order>-C1 ...)')),
         weightKg: Type.Number({ exclusiveMinimum: 0, maximum: 2000 }),
@@ -127,9 +135,8 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         contents: Type.Array(Type.Object({ sku: Code('SKU code'), lot: Type.Optional(Code('lot')), qty: Qty },
           { additionalProperties: false }), { minItems: 1 }),
       }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false,
-        examples: [{ cartons: [{ weightKg: 12.5, lengthM: 0.6, widthM: 0.4, heightM: 0.4,
-          contents: [{ sku: 'SKU-0001', qty: 12 }, { sku: 'SKU-0042', lot: 'L2026-11', qty: 6 }] }] }] }),
-      response: errors(400, 403, 404, 409),
+        examples: [examples.pack] }),
+      response: { 200: Packed, ...errors(400, 403, 404, 409) },
     },
   }, async (request) => packOrder(db, actorOf(request), id(request), (request.body as { cartons: CartonInput[] }).cartons));
 
@@ -137,11 +144,11 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
     config: { permission: 'tasks:execute' },
     schema: {
       tags, summary: 'Ship a packed order: stock leaves, a shipment is recorded and handed to the TMS (event)',
-      headers: idempotencyHeader, params: IdParam,
+      headers: idempotencyHeader, params: IdExample,
       body: Type.Object({ carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
         trackingNo: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false,
-        examples: [{ carrier: 'SF', trackingNo: 'SF1234567890' }] }),
-      response: errors(400, 403, 404, 409),
+        examples: [examples.ship] }),
+      response: { 200: Shipped, ...errors(400, 403, 404, 409) },
     },
   }, async (request) => shipOrder(db, actorOf(request), id(request), request.body as { carrier?: string; trackingNo: string }));
 }

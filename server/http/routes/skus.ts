@@ -4,6 +4,8 @@ import {
   createLot, createSku, deleteSku, getSku, listLots, listSkus, updateSku, type SkuInput,
 } from '../../domain/masterdata/skus.ts';
 import type { RouteDeps } from '../app.ts';
+import { DEMO, examples, NEW_SKU, withParamExamples } from '../examples.ts';
+import { LotCreated, LotRow, Page, Sku, SkuRow } from '../responses.ts';
 import { page, pageOfAll, windowOf } from '../pagination.ts';
 import { Code, CodeParam, errors, IsoDate, Pagination } from '../schemas.ts';
 
@@ -40,12 +42,6 @@ const fields = {
   }, { additionalProperties: false }), { maxItems: 20 })),
 };
 
-const example: SkuInput = {
-  code: 'SKU-0001', name: '矿泉水 Mineral water 500ml', spec: '500ml x 24', baseUnit: 'EA', lengthM: 0.07,
-  widthM: 0.07, heightM: 0.21, weightKg: 0.52, shelfLifeDays: 365, lotTracked: true, expiryTracked: true,
-  abcClass: 'A', units: [{ unit: 'CASE', factor: 24 }], barcodes: [{ barcode: '6901234567892', kind: 'gtin', unit: 'EA' }],
-};
-
 export async function skuRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const read = { permission: 'masterdata:read' as const };
   const write = { permission: 'masterdata:write' as const };
@@ -53,8 +49,10 @@ export async function skuRoutes(app: FastifyInstance, { db }: RouteDeps) {
   app.get('/skus', {
     config: read,
     schema: { tags, summary: 'Search SKUs by code, name or exact barcode',
-      querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })),
-        abcClass: Type.Optional(Type.Enum(['A', 'B', 'C'])), ...Pagination }, { additionalProperties: false }) },
+      querystring: withParamExamples(Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })),
+        abcClass: Type.Optional(Type.Enum(['A', 'B', 'C'])), ...Pagination }, { additionalProperties: false }),
+      { q: 'NBC-HOM', limit: 5 }),
+      response: { 200: Page(SkuRow) } },
   }, async (request) => {
     const window = windowOf(request.query);
     const { items, total } = await listSkus(db, { ...request.query as { q?: string; abcClass?: string }, ...window });
@@ -63,35 +61,40 @@ export async function skuRoutes(app: FastifyInstance, { db }: RouteDeps) {
   app.post('/skus', {
     config: write,
     schema: { tags, summary: 'Create a SKU with pack units and barcodes',
-      body: Type.Object({ code: Code('unique SKU code'), ...fields }, { additionalProperties: false, examples: [example] }),
-      response: errors(400, 409) },
+      body: Type.Object({ code: Code('unique SKU code'), ...fields }, { additionalProperties: false,
+        examples: [examples.createSku] }),
+      response: { 201: Sku, ...errors(400, 409) } },
   }, async (request, reply) => reply.code(201).send(await createSku(db, request.body as SkuInput)));
-  app.get('/skus/:code', { config: read, schema: { tags, params: CodeParam, response: errors(404) } },
+  app.get('/skus/:code', { config: read, schema: { tags, params: withParamExamples(CodeParam, { code: DEMO.sku }),
+    response: { 200: Sku, ...errors(404) } } },
     async (request) => getSku(db, (request.params as { code: string }).code));
   app.patch('/skus/:code', {
     config: write,
-    schema: { tags, summary: 'Change a SKU (units and barcodes, when given, replace the old lists)', params: CodeParam,
+    schema: { tags, summary: 'Change a SKU (units and barcodes, when given, replace the old lists)',
+      params: withParamExamples(CodeParam, { code: NEW_SKU }),
       body: Type.Object(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])),
-        { additionalProperties: false }),
-      response: errors(400, 404, 409) },
+        { additionalProperties: false, examples: [examples.updateSku] }),
+      response: { 200: Sku, ...errors(400, 404, 409) } },
   }, async (request) => updateSku(db, (request.params as { code: string }).code, request.body as Partial<SkuInput>));
   app.delete('/skus/:code', {
-    config: write, schema: { tags, summary: 'Delete a SKU that never had stock', params: CodeParam,
-      response: errors(404, 409) },
+    config: write, schema: { tags, summary: 'Delete a SKU that never had stock', params: withParamExamples(CodeParam, { code: NEW_SKU }),
+      response: { 204: Type.Null({ description: 'deleted' }), ...errors(404, 409) } },
   }, async (request, reply) => {
     await deleteSku(db, (request.params as { code: string }).code);
     return reply.code(204).send();
   });
-  app.get('/skus/:code/lots', { config: read, schema: { tags, summary: 'Lots of a SKU by expiry', params: CodeParam,
-    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }), response: errors(404) } },
+  app.get('/skus/:code/lots', { config: read, schema: { tags, summary: 'Lots of a SKU by expiry',
+    params: withParamExamples(CodeParam, { code: DEMO.lotSku }),
+    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }),
+    response: { 200: Page(LotRow), ...errors(404) } } },
   async (request) => pageOfAll(request, await listLots(db, (request.params as { code: string }).code)));
   app.post('/skus/:code/lots', {
     config: write,
     schema: { tags, summary: 'Register a lot (expiry derived from shelf life when only a manufacture date is given)',
-      params: CodeParam,
+      params: withParamExamples(CodeParam, { code: DEMO.lotSku }),
       body: Type.Object({ lotNo: Code('lot number'), expiryDate: Type.Optional(IsoDate), mfgDate: Type.Optional(IsoDate) },
-        { additionalProperties: false }),
-      response: errors(400, 404, 409) },
+        { additionalProperties: false, examples: [examples.createLot] }),
+      response: { 201: LotCreated, ...errors(400, 404, 409) } },
   }, async (request, reply) => reply.code(201).send(await createLot(db, (request.params as { code: string }).code,
     request.body as { lotNo: string })));
 }

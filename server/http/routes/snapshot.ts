@@ -7,8 +7,12 @@ import { badInput } from '../../domain/errors.ts';
 import { readSnapshot, snapshotJson, snapshotToIPC, warehouseLayout } from '../../stream/snapshot.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { DEMO, withParamExamples } from '../examples.ts';
+import { Layout, SnapshotJson } from '../responses.ts';
 import { errors } from '../schemas.ts';
-import { warehouseIdOf, WarehouseParam } from '../warehouse-param.ts';
+import { warehouseIdOf, WarehouseParam as WarehouseCodeParam } from '../warehouse-param.ts';
+
+const WarehouseParam = withParamExamples(WarehouseCodeParam, { warehouse: DEMO.warehouse });
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
@@ -62,12 +66,18 @@ export async function snapshotRoutes(app: FastifyInstance, { db }: RouteDeps) {
         + 'body is gzip-encoded when the request accepts gzip. With `bins=1,2,3` only those bins come back (the '
         + 'twin\'s refetch of dirty bins): same row shape, values and stamp as the full snapshot; ids of other '
         + 'warehouses or outside your zones are left out.',
-      querystring: Type.Object({
+      querystring: withParamExamples(Type.Object({
         format: Type.Optional(Type.Enum(['arrow', 'json'], { description: 'arrow (default) or json for debugging' })),
         bins: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000,
           description: `only these bin ids, comma-separated (at most ${SNAPSHOT_MAX_BINS})` })),
-      }, { additionalProperties: false }),
-      response: errors(400, 401, 403, 404),
+      }, { additionalProperties: false }), { format: 'json' }),
+      response: {
+        200: { description: 'bins with their occupancy: Arrow IPC, or JSON with ?format=json', content: {
+          [ARROW_STREAM]: { schema: { type: 'string', format: 'binary' } },
+          'application/json': { schema: SnapshotJson },
+        } },
+        ...errors(400, 401, 403, 404),
+      },
     },
   }, async (request, reply) => {
     const id = await warehouseIdOf(db, request);
@@ -95,7 +105,7 @@ export async function snapshotRoutes(app: FastifyInstance, { db }: RouteDeps) {
       tags, params: WarehouseParam,
       summary: 'Static floor plan for drawing: zone rack blocks, travel graph nodes and edges, docks, chargers, bounds',
       description: 'Never changes once the warehouse exists: cache it (ETag, If-None-Match gives 304).',
-      response: errors(400, 401, 403, 404),
+      response: { 200: Layout, 304: Type.Null({ description: 'not modified (If-None-Match)' }), ...errors(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
     const id = await warehouseIdOf(db, request);

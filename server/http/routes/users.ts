@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { createUser, getUser, listUsers, setScopes, updateUser, type UserInput } from '../../domain/auth/users.ts';
 import type { RouteDeps } from '../app.ts';
+import { examples, withParamExamples } from '../examples.ts';
+import { Page, User, UserRow } from '../responses.ts';
 import { pageOfAll } from '../pagination.ts';
 import { errors, IdParam, Pagination } from '../schemas.ts';
 
@@ -14,9 +16,10 @@ const Scope = Type.Object({
 export async function userRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const config = { permission: 'users:manage' as const };
   app.get('/users', { config, schema: { tags: ['users'], summary: 'List users',
-    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }) } },
+    querystring: Type.Object({ ...Pagination }, { additionalProperties: false }), response: { 200: Page(UserRow) } } },
   async (request) => pageOfAll(request, await listUsers(db)));
-  app.get('/users/:id', { config, schema: { tags: ['users'], params: IdParam, response: errors(404) } },
+  app.get('/users/:id', { config, schema: { tags: ['users'], params: withParamExamples(IdParam, { id: 2 }),
+    response: { 200: User, ...errors(404) } } },
     async (request) => getUser(db, (request.params as { id: number }).id));
   app.post('/users', {
     config,
@@ -28,29 +31,31 @@ export async function userRoutes(app: FastifyInstance, { db }: RouteDeps) {
         password: Type.String({ minLength: 8, maxLength: 200 }),
         role: Role,
         scopes: Type.Optional(Type.Array(Scope, { maxItems: 200 })),
-      }, { additionalProperties: false }),
-      response: errors(400, 404, 409),
+      }, { additionalProperties: false, examples: [examples.createUser] }),
+      response: { 201: User, ...errors(400, 404, 409) },
     },
   }, async (request, reply) => reply.code(201).send(await createUser(db, request.body as UserInput)));
   app.patch('/users/:id', {
     config,
     schema: {
-      tags: ['users'], summary: 'Change role, name, password or deactivate', params: IdParam,
+      tags: ['users'], summary: 'Change role, name, password or deactivate', params: withParamExamples(IdParam, { id: 7 }),
       body: Type.Object({
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         role: Type.Optional(Role),
         active: Type.Optional(Type.Boolean()),
         password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
-      }, { additionalProperties: false }),
-      response: errors(400, 404),
+      }, { additionalProperties: false, examples: [examples.updateUser] }),
+      response: { 200: User, ...errors(400, 404) },
     },
   }, async (request) => updateUser(db, (request.params as { id: number }).id, request.body as object));
   app.put('/users/:id/scopes', {
     config,
     schema: {
-      tags: ['users'], summary: 'Replace the warehouses and zones a user may act in', params: IdParam,
-      body: Type.Object({ scopes: Type.Array(Scope, { maxItems: 200 }) }, { additionalProperties: false }),
-      response: errors(400, 404),
+      tags: ['users'], summary: 'Replace the warehouses and zones a user may act in',
+      params: withParamExamples(IdParam, { id: 7 }),
+      body: Type.Object({ scopes: Type.Array(Scope, { maxItems: 200 }) }, { additionalProperties: false,
+        examples: [examples.setScopes] }),
+      response: { 200: User, ...errors(400, 404) },
     },
   }, async (request) => setScopes(db, (request.params as { id: number }).id,
     (request.body as { scopes: { warehouse: string; zone?: string }[] }).scopes));
