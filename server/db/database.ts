@@ -25,11 +25,15 @@ export interface DatabaseOptions {
 }
 
 const INT8 = 20;
+const INT8_ARRAY = 1016;
 const DATE = 1082;
 
 /** Same value shapes on both backends: bigints as numbers (ids and quantities stay below 2^53), dates as 'YYYY-MM-DD'. */
 const parseInt8 = (value: string) => Number(value);
 const parseDate = (value: string) => value;
+/** A one-dimensional bigint[] ('{1,2,NULL}': no quoting for numbers) as numbers. */
+const parseInt8Array = (value: string) => value.slice(1, -1).split(',').filter((v) => v !== '')
+  .map((v) => (v === 'NULL' ? null : Number(v)));
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -39,6 +43,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
           if (oid === INT8) return parseInt8;
+          // bigint[] columns (a pick list's orders) as numbers too, as PGlite gives them.
+          if (oid === INT8_ARRAY) return parseInt8Array;
           if (oid === DATE) return parseDate;
           return pg.types.getTypeParser(oid, format as 'text');
         }) as typeof pg.types.getTypeParser,
