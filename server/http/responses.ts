@@ -531,3 +531,40 @@ export const AgvDetail = Type.Object({
 }, { description: 'one AGV for the inspector' });
 
 export { Page, CursorPage };
+
+// ------------------------------------------------------------------ answer examples (demo values, as `npm start` seeds)
+
+const at = '2026-12-07T09:30:00.000Z';
+const leg = { skuId: 1, sku: 'HXF-BEV0001', lotId: 326, lot: 'L-EX-2030', ownerId: 1, owner: 'HXF', status: 'available',
+  reserved: 0 };
+/** Schemas with an example answer, for the operations an integrator meets first. */
+export const MovementAnswer = described(Movement, 'the movement posted, with its ledger legs', {
+  movementId: 5297, seq: 83, at, type: 'move',
+  legs: [{ ...leg, binId: 3970, bin: 'WH1-A12-R24-L5-B03', delta: -24, qtyBefore: 120, qtyAfter: 96 },
+    { ...leg, binId: 10631, bin: 'WH1-A20-R30-L5-B05', delta: 24, qtyBefore: 0, qtyAfter: 24 }],
+});
+export const HealthAnswer = described(Health, 'health of the server and its database', {
+  status: 'ok', version: '0.1.0', database: { backend: 'pglite', server: '18.6', migration: '0014_alerts',
+    latestMigration: '0014_alerts', location: '.data/pglite' },
+});
+export const LoginAnswer = described(Login, 'a bearer token for HTTP and the live stream', {
+  token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIyIn0.signature', expiresAt: '2026-12-07T21:30:00.000Z',
+  expiresIn: 43200, user: { id: 2, username: 'manager', role: 'manager' },
+});
+export const StockPage = described(Page(StockLine), 'stock lines matching the filters', {
+  items: [{ warehouse: 'WH1', zone: 'STOR', bin: 'WH1-A01-R01-L3-B01', sku: 'NBC-HOM0001',
+    skuName: '悦家 玻璃清洁剂 薰衣草 500ml', lot: null, expiry: null, owner: 'NBC', status: 'available', qty: 120,
+    reserved: 0, atp: 120, firstReceiptAt: '2026-05-04T00:06:00.000Z' }],
+  total: 3, limit: 1, offset: 0, next: '/api/stock?sku=NBC-HOM0001&warehouse=WH1&limit=1&offset=1',
+});
+export const AtpAnswer = described(Atp, 'on hand by status, reserved and available-to-promise', {
+  sku: 'NBC-HOM0001', name: '悦家 玻璃清洁剂 薰衣草 500ml', onHand: 128, atp: 126, inTransit: 0,
+  lines: [{ warehouse: 'WH1', owner: 'NBC', onHand: 128, available: 126, qc: 0, hold: 0, damaged: 2, reserved: 0,
+    atp: 126 }],
+  transit: [],
+});
+export const ReceiptAnswer = described(Receipt, 'the receipt, and the QC inspection or putaway task that follows', {
+  receiptId: 5, movementId: 5301, seq: 90, sku: 'NBC-HOM0001', lot: null, expiry: null, qty: 48, status: 'qc',
+  bin: 'WH1-A29-R01-L1-B01', line: { lineNo: 1, expectedQty: 48, receivedQty: 48 },
+  next: { type: 'qc', taskId: 23, inspectionId: 1 },
+});

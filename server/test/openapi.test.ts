@@ -121,6 +121,38 @@ describe.each(backends)('OpenAPI document on $name', (backend) => {
     expect(missing).toEqual([]);
   });
 
+  it('catches a schema that forgets a property the handler returns', async () => {
+    const health = successSchemas(operations(doc).get('GET /api/health')!)[0]![1]!;
+    const forgetful = structuredClone(health);
+    delete forgetful.properties.version;
+    forgetful.required = forgetful.required.filter((p: string) => p !== 'version');
+    const answer = (await app.inject({ method: 'GET', url: '/api/health' })).json();
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    expect(ajv.validate(strict(health) as object, answer)).toBe(true);
+    expect(ajv.validate(strict(forgetful) as object, answer)).toBe(false);
+    expect(ajv.errors).toEqual([expect.objectContaining({ keyword: 'additionalProperties',
+      params: { additionalProperty: 'version' } })]);
+  });
+
+  it('documents response examples that match their schemas', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const wrong: string[] = [];
+    let examples = 0;
+    for (const [key, op] of operations(doc)) {
+      for (const [code, r] of Object.entries(op.responses).filter(([c]) => /^2/.test(c))) {
+        const media = (r.content as Json | undefined)?.['application/json'];
+        const example = exampleOf(media);
+        if (example === undefined) continue;
+        examples++;
+        if (!ajv.validate(strict(media!.schema) as object, example)) wrong.push(`${key} ${code}: ${ajv.errorsText()}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(examples).toBeGreaterThan(0);
+  });
+
   it('has the demo values the examples use', async () => {
     const db = database.db;
     for (const code of [DEMO.storageBin, DEMO.pickBin, DEMO.shelf]) {

@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { RouteDeps } from '../app.ts';
 import { actorOf, claimsFor } from '../auth.ts';
 import { examples } from '../examples.ts';
-import { Login, User } from '../responses.ts';
+import { LoginAnswer, User } from '../responses.ts';
 import { errors } from '../schemas.ts';
 
 export async function authRoutes(app: FastifyInstance, { db, loginLimiter }: RouteDeps) {
@@ -22,7 +22,7 @@ export async function authRoutes(app: FastifyInstance, { db, loginLimiter }: Rou
         password: Type.String({ minLength: 1, maxLength: 200 }),
       }, { additionalProperties: false, examples: [examples.login] }),
       response: {
-        200: Login,
+        200: LoginAnswer,
         ...errors(400, 401, 429),
       },
     },

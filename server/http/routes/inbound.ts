@@ -7,7 +7,7 @@ import { getQcInspection, recordQcResult, type QcResultInput } from '../../domai
 import { receive, type ReceiveInput } from '../../domain/inbound/receive.ts';
 import type { RouteDeps } from '../app.ts';
 import { DEMO, examples, withParamExamples } from '../examples.ts';
-import { InboundOrder, InboundRow, Page, QcInspection, QcResult, Receipt } from '../responses.ts';
+import { InboundOrder, InboundRow, Page, QcInspection, QcResult, ReceiptAnswer } from '../responses.ts';
 import { actorOf } from '../auth.ts';
 import { page, windowOf } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, IsoDate, Pagination } from '../schemas.ts';
@@ -77,7 +77,7 @@ export async function inboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         disposition: Type.Optional(Type.Enum(['restock', 'qc', 'scrap'],
           { description: 'customer returns: restock (put away), qc (inspect) or scrap (write off)' })),
       }, { additionalProperties: false, examples: [examples.receive] }),
-      response: { 200: Receipt, ...errors(400, 403, 404, 409, 422) },
+      response: { 200: ReceiptAnswer, ...errors(400, 403, 404, 409, 422) },
     },
   }, async (request) => receive(db, actorOf(request), id(request), request.body as ReceiveInput));
 

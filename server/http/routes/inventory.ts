@@ -11,7 +11,7 @@ import {
 import type { RouteDeps } from '../app.ts';
 import { DEMO, DOC_REF, examples, NEW_LOT, withParamExamples } from '../examples.ts';
 import {
-  Atp, BinHistory, LedgerCheck, LotTrace, Movement, Page, StockLine,
+  AtpAnswer, BinHistory, LedgerCheck, LotTrace, MovementAnswer, StockPage,
 } from '../responses.ts';
 import { actorOf } from '../auth.ts';
 import { movementPage, MovementPage, MovementQuery } from '../movements.ts';
@@ -25,7 +25,7 @@ const selector = {
 };
 const Qty = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'base units' });
 const stockErrors = errors(400, 401, 403, 404, 409, 422);
-const posted = { 200: Movement, ...stockErrors };
+const posted = { 200: MovementAnswer, ...stockErrors };
 const idem = (request: FastifyRequest) => request.idempotency;
 
 export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
@@ -91,7 +91,7 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
         owner: Type.Optional(Code('owner code')), zone: Type.Optional(Code('zone code')),
         warehouse: Type.Optional(Code('warehouse code')), status: Type.Optional(StockStatus), ...Pagination },
       { additionalProperties: false }), { sku: DEMO.sku, warehouse: DEMO.warehouse }),
-      response: { 200: Page(StockLine) },
+      response: { 200: StockPage },
     },
   }, async (request) => {
     const window = windowOf(request.query);
@@ -106,7 +106,7 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
       querystring: withParamExamples(Type.Object({ sku: Code('SKU code'), warehouse: Type.Optional(Code('warehouse code')),
         owner: Type.Optional(Code('owner code')) }, { additionalProperties: false }),
       { sku: DEMO.sku, warehouse: DEMO.warehouse }),
-      response: { 200: Atp, ...errors(404) },
+      response: { 200: AtpAnswer, ...errors(404) },
     },
   }, async (request) => availableToPromise(db, actorOf(request), request.query as { sku: string }));
 
