@@ -301,7 +301,8 @@ export const Task = Type.Object(TaskFields, { description: 'a task with its bins
 const PutawayReason = Type.Object({ rule: Str(), message: Str() });
 export const PutawaySuggestions = Type.Object({
   suggestions: Type.Array(Type.Object({
-    binId: Int(), code: Str(), score: Int(), reasons: Type.Array(PutawayReason), decidedBy: Str('rule that decided'),
+    binId: Int(), code: Str(), score: Num('higher is better'), reasons: Type.Array(PutawayReason),
+    decidedBy: Str('rule that decided'),
   })),
   rejected: Type.Record(Type.String(), Type.Integer(), { description: 'bins ruled out, by rule' }),
 }, { description: 'ranked bins with the rules that chose them' });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { serverVersion } from '../../db/database.ts';
 import { currentMigration, latestMigration } from '../../db/migrate.ts';
 import { APP_VERSION } from '../../version.ts';
