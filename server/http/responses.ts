@@ -165,9 +165,10 @@ export const PARTY = { owners: Owner, suppliers: Supplier, customers: Customer }
 
 // ------------------------------------------------------------------ stock
 
+const StockStatusText = Str('available, qc, hold or damaged');
 const Leg = Type.Object({
   binId: Int(), bin: Str(), skuId: Int(), sku: Str(), lotId: Nullable(Int()), lot: Nullable(Str()), ownerId: Int(),
-  owner: Str(), status: Str(), delta: Int('signed base units'), qtyBefore: Units(), qtyAfter: Units(),
+  owner: Str(), status: StockStatusText, delta: Int('signed base units'), qtyBefore: Units(), qtyAfter: Units(),
   reserved: Units(),
 });
 export const Movement = Type.Object({
@@ -178,7 +179,7 @@ export const Movement = Type.Object({
 
 export const StockLine = Type.Object({
   warehouse: Str(), zone: Str(), bin: Str(), sku: Str(), skuName: Str(), lot: Nullable(Str()), expiry: Nullable(Day),
-  owner: Str(), status: Str(), qty: Units(), reserved: Units(), atp: Units('available to promise'),
+  owner: Str('owner code'), status: StockStatusText, qty: Units(), reserved: Units(), atp: Units('available to promise'),
   firstReceiptAt: Nullable(DateTime),
 });
 export const Atp = Type.Object({
@@ -245,8 +246,11 @@ export const Replenished = Type.Object({
 
 // ------------------------------------------------------------------ inbound
 
+const InboundType = Str('purchase, return, transfer_in or production');
+const InboundStatus = Str('open, receiving, closed or cancelled');
 export const InboundOrder = Type.Object({
-  id: Int(), code: Str(), type: Str(), status: Str(), blind: Type.Boolean(), overReceiptPct: Int(),
+  id: Int(), code: Str('order number'), type: InboundType, status: InboundStatus,
+  blind: Type.Boolean({ description: 'receives whatever arrives, without expected lines' }), overReceiptPct: Int(),
   expectedAt: Nullable(DateTime), createdAt: DateTime, closedAt: Nullable(DateTime), warehouseId: Int(),
   warehouse: Str(), owner: Str(), supplier: Nullable(Str()), customer: Nullable(Str()), dockBin: Nullable(Str()),
   lines: Type.Array(Type.Object({
@@ -259,7 +263,7 @@ export const InboundOrder = Type.Object({
   })),
 }, { description: 'an inbound order (ASN) with its lines and discrepancies' });
 export const InboundRow = Type.Object({
-  id: Int(), code: Str(), type: Str(), status: Str(), warehouse: Str(), expectedAt: Nullable(DateTime),
+  id: Int(), code: Str(), type: InboundType, status: InboundStatus, warehouse: Str(), expectedAt: Nullable(DateTime),
   createdAt: DateTime,
 });
 export const Receipt = Type.Object({
@@ -288,7 +292,8 @@ export const QcResult = Type.Object({
 // ------------------------------------------------------------------ tasks
 
 const TaskFields = {
-  id: Int(), type: Str('putaway, pick, replenish, count, move or qc'), status: Str(), priority: Int(),
+  id: Int(), type: Str('putaway, pick, replenish, count, move or qc'),
+  status: Str('open, assigned, in_progress, done or cancelled'), priority: Int('0-100, higher first'),
   qty: Nullable(Units()), doneQty: Units(), refType: Nullable(Str()), refId: Nullable(Int()),
   pickListId: Nullable(Int()), seq: Nullable(Int('stop in its pick list')),
   details: Nullable(Json), createdAt: DateTime, updatedAt: DateTime, doneAt: Nullable(DateTime), warehouseId: Int(),
@@ -324,8 +329,11 @@ const OutboundLine = Type.Object({
   id: Int(), lineNo: Int(), sku: Str(), skuName: Str(), qty: Units(), lotNo: Nullable(Str()), strategy: Nullable(Str()),
   allocatedQty: Units(), pickedQty: Units(), shippedQty: Units(), shortQty: Units(), backorder: Units(),
 });
+const OutboundType = Str('sales, issue or transfer_out');
+const OutboundStatus = Str('open, allocated, backordered, released, picked, packed, shipped or cancelled');
 export const OutboundOrder = Type.Object({
-  id: Int(), code: Str(), type: Str(), status: Str(), strategy: Nullable(Str()), carrier: Nullable(Str()),
+  id: Int(), code: Str('order number'), type: OutboundType, status: OutboundStatus,
+  strategy: Nullable(Str('fifo, lifo or fefo; null = the owner\'s or SKU\'s')), carrier: Nullable(Str()),
   cutoffAt: Nullable(DateTime), priority: Int(), createdAt: DateTime, shippedAt: Nullable(DateTime), warehouseId: Int(),
   warehouse: Str(), owner: Str(), customer: Nullable(Str()), wave: Nullable(Str()), stagingBin: Nullable(Str()),
   toWarehouse: Nullable(Str()), lines: Type.Array(OutboundLine),
@@ -338,7 +346,7 @@ export const OutboundOrder = Type.Object({
     shippedAt: DateTime })),
 }, { description: 'an outbound order with lines, allocations, cartons and shipment' });
 export const OutboundRow = Type.Object({
-  id: Int(), code: Str(), type: Str(), status: Str(), warehouse: Str(), carrier: Nullable(Str()),
+  id: Int(), code: Str(), type: OutboundType, status: OutboundStatus, warehouse: Str(), carrier: Nullable(Str()),
   cutoffAt: Nullable(DateTime), priority: Int(), createdAt: DateTime,
 });
 export const Allocation = Type.Object({
@@ -403,7 +411,8 @@ const CountLine = Type.Object({
   variance: Type.Optional(Nullable(Int('final minus expected'))),
 });
 export const Count = Type.Object({
-  id: Int(), code: Str(), kind: Str('periodic, cycle or dynamic'), status: Str(), trigger: Str(),
+  id: Int(), code: Str(), kind: Str('periodic, cycle or dynamic'),
+  status: Str('open, counting, review, approved or cancelled'), trigger: Str('what started it: manual, abc_schedule ...'),
   blind: Type.Boolean(), tolerancePct: Num(), freeze: Type.Boolean(), warehouseId: Int(), warehouse: Str(),
   zone: Nullable(Str()), createdAt: DateTime, createdBy: Nullable(Str()), approvedAt: Nullable(DateTime),
   approvedBy: Nullable(Str()), movementId: Nullable(Int()), frozenBins: Int(), tasks: Type.Array(Type.Integer()),
