@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { balancedActivity, DemoActivity } from '../demo/activity.ts';
+import { balancedActivity, DemoActivity, MEASURED_FLEET_TASKS_PER_HOUR } from '../demo/activity.ts';
 import { seedDemoIfEmpty } from '../demo/seed.ts';
 import { LiveFleet } from '../fleet/live-fleet.ts';
 import { backends, startTestApp, type TestApp } from './harness.ts';
 
 /**
- * The live fleet of the demo's WH1 (12 AGVs over a real database, confirming through the services) with the
- * demo's order and delivery generator at the rates `npm start` uses, driven in simulated time: a fake clock
- * both read, the kernel stepped and the generator ticked by hand, every confirmation awaited.
+ * The demo's live fleets (WH1 with 12 AGVs, WH2 with 4, over a real database, confirming through the services)
+ * with the demo's order and delivery generator at the rates `npm start` uses, driven in simulated time: a fake
+ * clock both read, the kernel stepped and the generator ticked by hand, every confirmation awaited.
  */
 const MINUTE = 60_000;
 /**
@@ -28,13 +28,14 @@ const LEG_BOUND_MS = 8 * MINUTE;
 
 interface Watch { /** Longest a 'moving' AGV went without progress. */ worstWaitMs: number; worstStateMs: Record<string, number>; violations: string[] }
 
-async function drive(db: TestApp['db'], opts: { hours: number; stepMs: number; pollMs: number; activityMs: number;
-  startAt: number; every?: (minute: number, fleet: LiveFleet, activity: DemoActivity) => Promise<void> }) {
-  const rates = balancedActivity('WH1')!;
-  const wh = await db.selectFrom('warehouses').select('id').where('code', '=', 'WH1').executeTakeFirstOrThrow();
+async function drive(db: TestApp['db'], opts: { warehouse: string; hours: number; stepMs: number; pollMs: number;
+  activityMs: number; startAt: number; every?: (minute: number) => Promise<void> }) {
+  const rates = balancedActivity(opts.warehouse)!;
+  const wh = await db.selectFrom('warehouses').select('id').where('code', '=', opts.warehouse).executeTakeFirstOrThrow();
   let now = opts.startAt;
   const clock = () => now;
-  const fleet = await LiveFleet.create(db, wh.id, () => {}, { agvs: 12, seed: 7, tickMs: opts.stepMs,
+  const agvs = MEASURED_FLEET_TASKS_PER_HOUR[opts.warehouse]!.agvs;
+  const fleet = await LiveFleet.create(db, wh.id, () => {}, { agvs, seed: 7, tickMs: opts.stepMs,
     pollTasksMs: opts.pollMs, clock });
   const activity = new DemoActivity(db, { ...rates, seed: 4242, tickMs: opts.activityMs, clock });
   const watch: Watch = { worstWaitMs: 0, worstStateMs: {}, violations: [] };
@@ -78,7 +79,7 @@ async function drive(db: TestApp['db'], opts: { hours: number; stepMs: number; p
     const minute = Math.floor((now - opts.startAt) / MINUTE);
     if (minute !== lastMinute) {
       lastMinute = minute;
-      await opts.every?.(minute, fleet, activity);
+      await opts.every?.(minute);
     }
   }
   fleet.stop();
@@ -100,7 +101,7 @@ describe.each(backends)('the live demo fleet in simulated time on $name', (backe
 
   it('an hour of WH1 at the demo rates: a moving AGV has a route and makes progress, none stays in a state for minutes',
     async () => {
-      const { fleet, activity, watch } = await drive(t.db, { hours: 1, stepMs: 100, pollMs: 1000, activityMs: 1000,
+      const { fleet, activity, watch } = await drive(t.db, { warehouse: 'WH1', hours: 1, stepMs: 100, pollMs: 1000, activityMs: 1000,
         startAt: Date.UTC(2026, 11, 7, 9, 30) }); // the morning peak
       expect(watch.violations).toEqual([]);
       expect(watch.worstStateMs.moving ?? 0).toBeGreaterThan(0);
@@ -114,20 +115,20 @@ describe.each(backends)('the live demo fleet in simulated time on $name', (backe
           .map(([k, v]) => [k, v / 1000])))}`);
     }, 900_000);
 
-  it('a day of WH1 at the demo rates: the open tasks stay bounded and the fleet keeps up', async () => {
-    const rates = balancedActivity('WH1')!;
+  it.each(['WH1', 'WH2'])('a day of %s at the demo rates: the open tasks stay bounded and the fleet keeps up', async (code) => {
+    const rates = balancedActivity(code)!;
     const samples: number[] = [];
-    const warehouseId = (await t.db.selectFrom('warehouses').select('id').where('code', '=', 'WH1')
+    const warehouseId = (await t.db.selectFrom('warehouses').select('id').where('code', '=', code)
       .executeTakeFirstOrThrow()).id;
     const createdBefore = await createdTasks(t.db, warehouseId);
-    const { fleet, activity, watch } = await drive(t.db, { hours: 24, stepMs: 1000, pollMs: 5000,
+    const { fleet, activity, watch } = await drive(t.db, { warehouse: code, hours: 24, stepMs: 1000, pollMs: 5000,
       activityMs: 10_000, startAt: Date.UTC(2026, 11, 8, 0, 0),
       every: async (minute) => {
         if (minute % 10 === 0) samples.push(await openAgvTasks(t.db, warehouseId));
       } });
     const created = await createdTasks(t.db, warehouseId) - createdBefore;
     const open = await openAgvTasks(t.db, warehouseId);
-    console.info(`day: ${activity.counts.orders} orders, ${activity.counts.deliveries} deliveries, ${activity.counts.deferred} `
+    console.info(`${code} day: ${activity.counts.orders} orders, ${activity.counts.deliveries} deliveries, ${activity.counts.deferred} `
       + `deferred, ${fleet.fleet.stats().tasksCompleted} AGV tasks done of ${created} created; open AGV tasks every 10 min: `
       + `max ${Math.max(...samples)}, last ${open}`);
     expect(watch.violations).toEqual([]);
@@ -135,7 +136,7 @@ describe.each(backends)('the live demo fleet in simulated time on $name', (backe
     expect(Math.max(...samples)).toBeLessThanOrEqual(2 * rates.maxOpenTasks!);
     expect(open).toBeLessThanOrEqual(rates.maxOpenTasks!);
     // Balanced, not throttled: the pause is a safety net the rates seldom need.
-    expect(activity.counts.orders).toBeGreaterThan(100);
+    expect(activity.counts.orders).toBeGreaterThan(5 * rates.ordersPerHour!);
     expect(activity.counts.deferred).toBeLessThanOrEqual(0.1 * (activity.counts.orders + activity.counts.deliveries));
     expect(fleet.fleet.stats().tasksCompleted).toBeGreaterThanOrEqual(0.9 * created);
   }, 1_800_000);
