@@ -14,8 +14,11 @@ import type { StreamGateway } from '../stream/gateway.ts';
 import { ADMIN_PASSWORD, backends, bearer, freshDatabaseUrl } from './harness.ts';
 import { EXAMPLE_RUN, type Ctx, type Step } from './openapi-steps.ts';
 
-/** The demo's default seed (what `npm start` seeds) at a small scale: same codes, fewer SKUs and orders. */
-const SCALE = 0.02;
+/**
+ * The demo's default seed (what `npm start` seeds) at a small scale: same codes, fewer SKUs and orders.
+ * OPENAPI_DEMO_SCALE=1 runs the examples on the full demo `npm start` seeds (slower).
+ */
+const SCALE = Number(process.env.OPENAPI_DEMO_SCALE ?? 0.02);
 const PROBE = process.env.OPENAPI_PROBE; // a file to dump every answer into, while writing schemas
 
 type Json = Record<string, any>;
