@@ -81,7 +81,10 @@ export interface SimStats {
   unplaced: number;
 }
 
-export interface SimResult { book: StockBook; lots: SimLot[]; start: number; stats: SimStats }
+/** A pick face the simulation slotted (a shelf in a pick-face zone) with the min and max it was run with. */
+export interface SimPickFace { binId: number; skuId: number; min: number; max: number }
+
+export interface SimResult { book: StockBook; lots: SimLot[]; start: number; stats: SimStats; pickFaces: SimPickFace[] }
 
 export const epochDay = (ms: number) => Math.floor(ms / DAY);
 export const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -193,6 +196,11 @@ export function binCapacity(bin: Pick<SimBin, 'maxVolumeM3' | 'maxWeightKg' | 'm
   if (bin.maxUnits !== null) cap = Math.min(cap, bin.maxUnits);
   if (bin.maxPallets !== null) cap = Math.min(cap, bin.maxPallets * sku.palletQty);
   return cap >= sku.caseFactor ? cap - (cap % sku.caseFactor) : Math.max(0, cap);
+}
+
+/** A pick face's replenishment trigger: a quarter to half of its capacity, about a day of demand. */
+function pickFaceTrigger(st: Pick<SkuState, 'pickCap' | 'mu'>): number {
+  return Math.min(st.pickCap * 0.5, Math.max(st.pickCap * 0.25, st.mu));
 }
 
 export function simulateHistory(input: SimInput): SimResult {
@@ -450,7 +458,27 @@ class Simulation {
       event.run(event.at);
     }
     for (const binId of this.book.binQty.keys()) this.stats.occupancy[this.bins.get(binId)!.warehouse].occupied++;
-    return { book: this.book, lots: this.lotList, start: this.start, stats: this.stats };
+    return { book: this.book, lots: this.lotList, start: this.start, stats: this.stats, pickFaces: this.pickFaces() };
+  }
+
+  /**
+   * The min/max a planner sets on each slotted shelf pick face, base units: max what fits on the shelf (the
+   * history refilled to what the slotting sized the face for, about four days of demand, and tops it up beyond
+   * that only when reserve is full), min the history's replenishment trigger (about a day of demand, a quarter to
+   * half of that size). Ground-level pallet faces in storage zones are not pick-face bins and get none; spare
+   * shelves holding reserve stock are not faces either.
+   */
+  private pickFaces(): SimPickFace[] {
+    const out: SimPickFace[] = [];
+    for (const wh of this.whs) {
+      for (const st of wh.skus) {
+        if (!st.pickFace || st.pickFace.zoneKind !== 'pick_face' || st.pickCap <= 0) continue;
+        // Below min exactly when the history's trigger says low (qty <= trigger for whole units).
+        const min = Math.floor(pickFaceTrigger(st)) + 1;
+        out.push({ binId: st.pickFace.id, skuId: st.sku.id, min, max: binCapacity(st.pickFace, st.sku) });
+      }
+    }
+    return out;
   }
 
   /** Go-live: stock found at the first stock take, booked as gains with its original receipt dates. */
@@ -777,8 +805,7 @@ class Simulation {
   /** Below its replenishment trigger: a quarter to half of its capacity, about a day of demand. */
   private pickFaceLow(st: SkuState): boolean {
     if (!st.pickFace) return false;
-    const trigger = Math.min(st.pickCap * 0.5, Math.max(st.pickCap * 0.25, st.mu));
-    return this.qtyIn(st, st.pickFace.id, ['available']) <= trigger;
+    return this.qtyIn(st, st.pickFace.id, ['available']) <= pickFaceTrigger(st);
   }
 
   private nightReplenishment(t: number) {

@@ -6,8 +6,12 @@ import { generateLayout } from '../../model/layout.ts';
 import { checkLedger } from '../domain/inventory/ledger-check.ts';
 import { isValidGtin } from '../domain/masterdata/skus.ts';
 import { SYSTEM_ACTOR } from '../domain/auth/actor.ts';
+import { AlertMonitor } from '../domain/alerts/monitor.ts';
+import { belowMinCheck } from '../domain/alerts/below-min.ts';
+import { runReplenishment } from '../domain/replenishment/replenish.ts';
 import { inspectBin } from '../domain/control-room/bin-inspector.ts';
 import { fillRatio, palletsSql, STORAGE_ZONE_KINDS } from '../domain/masterdata/capacity.ts';
+import { eventsSince, lastSeq } from '../test/flow-fixtures.ts';
 import { readSnapshot, snapshotRows, snapshotToIPC } from '../stream/snapshot.ts';
 import { locationOccupancy, tableOccupancy } from '../../twin/src/app/occupancy.ts';
 import { backends, startTestApp, type TestApp } from '../test/harness.ts';
@@ -373,5 +377,93 @@ describe.each(backends)('demo seed on $name', (backend) => {
     expect(await seedDemoIfEmpty(t.db, { scale: SCALE, seed: 7 })).toBeNull();
     expect(await Promise.all([count('movements'), count('ledger_entries'), count('skus'), count('users')]))
       .toEqual(before);
+  });
+
+  it('configures a min and max on every slotted pick face: the shelf holds that SKU only, within its max', async () => {
+    const { rows } = await sql<{ warehouse: string; faces: number; notShelf: number; bad: number; foreign: number;
+      over: number; stocked: number; skus: number }>`
+      select w.code as warehouse, count(*)::int8 as faces,
+             count(*) filter (where z.kind <> 'pick_face')::int8 as "notShelf",
+             count(*) filter (where not (pf.min_qty between 1 and pf.max_qty))::int8 as bad,
+             count(*) filter (where exists (select 1 from stock_balances sb where sb.bin_id = pf.bin_id
+                                             and sb.sku_id <> pf.sku_id and sb.qty > 0))::int8 as foreign,
+             count(*) filter (where (select coalesce(sum(sb.qty), 0) from stock_balances sb
+                                      where sb.bin_id = pf.bin_id) > pf.max_qty)::int8 as over,
+             count(*) filter (where exists (select 1 from stock_balances sb where sb.bin_id = pf.bin_id
+                                             and sb.qty > 0))::int8 as stocked,
+             count(distinct pf.sku_id)::int8 as skus
+        from pick_faces pf join bins b on b.id = pf.bin_id join zones z on z.id = b.zone_id
+        join warehouses w on w.id = b.warehouse_id
+       group by w.code order by w.code`.execute(t.db);
+    expect(rows.map((r) => r.warehouse)).toEqual(['WH1', 'WH2']);
+    for (const r of rows) {
+      // One face per SKU and bin, on a shelf of a pick-face zone, holding that SKU and no more than its max.
+      expect({ notShelf: Number(r.notShelf), bad: Number(r.bad), foreign: Number(r.foreign), over: Number(r.over) })
+        .toEqual({ notShelf: 0, bad: 0, foreign: 0, over: 0 });
+      expect(Number(r.skus)).toBe(Number(r.faces));
+      expect(Number(r.faces)).toBeGreaterThan(0);
+      // Faces are refilled when they run low, so nearly all hold stock.
+      expect(Number(r.stocked)).toBeGreaterThan(0.8 * Number(r.faces));
+    }
+    // The other stocked shelves are spare reserve (slow movers' overflow), not faces: the popular SKUs with stock
+    // in the pick zone (nearly) all have a configured face.
+    const { rows: [a] } = await sql<{ popular: number; withFace: number }>`
+      select count(distinct s.id)::int8 as popular,
+             count(distinct s.id) filter (where exists (select 1 from pick_faces pf where pf.sku_id = s.id))::int8 as "withFace"
+        from skus s join stock_balances sb on sb.sku_id = s.id and sb.qty > 0 join bins b on b.id = sb.bin_id
+        join zones z on z.id = b.zone_id
+       where z.kind = 'pick_face' and s.abc_class = 'A'`.execute(t.db);
+    expect(Number(a!.popular)).toBeGreaterThan(0);
+    expect(Number(a!.withFace)).toBeGreaterThanOrEqual(0.9 * Number(a!.popular));
+  });
+
+  it('leaves pick faces below min that one monitor run raises, as many as SQL counts; replenishment plans them', async () => {
+    const belowMin = async (warehouseId: number) => {
+      const { rows } = await sql<{ face_id: number }>`
+        select pf.id as face_id
+          from pick_faces pf join bins b on b.id = pf.bin_id
+         where b.warehouse_id = ${warehouseId}
+           and coalesce((select sum(sb.qty) - sum(sb.reserved) from stock_balances sb where sb.bin_id = pf.bin_id
+                          and sb.sku_id = pf.sku_id and sb.status = 'available'), 0) < pf.min_qty
+           and not exists (select 1 from tasks t where t.type = 'replenish' and t.ref_type = 'pick_face'
+                            and t.ref_id = pf.id and t.status in ('open', 'assigned', 'in_progress'))
+         order by pf.id`.execute(t.db);
+      return rows.map((r) => Number(r.face_id));
+    };
+    const warehouses = await t.db.selectFrom('warehouses').select(['id', 'code']).orderBy('id').execute();
+    const monitor = new AlertMonitor(t.db, [belowMinCheck()], { perKindLimit: 10_000 });
+    let total = 0;
+    for (const wh of warehouses) {
+      const below = await belowMin(Number(wh.id));
+      total += below.length;
+      const seq = await lastSeq(t);
+      const [report] = await monitor.runWarehouse(Number(wh.id));
+      const alerts = (await eventsSince(t, seq, ['alert'])).map((e) => e.payload as Record<string, any>);
+      expect(report).toMatchObject({ open: below.length, raised: below.length, summaries: 0 });
+      expect(alerts.map((x) => Number(x.faceId)).sort((x, y) => x - y)).toEqual(below);
+      expect(alerts.every((x) => ['face_below_min', 'face_empty'].includes(x.kind) && x.source === 'monitor')).toBe(true);
+    }
+    // The history replenishes at night and on demand: faces picked down since are below min now.
+    expect(total).toBeGreaterThan(0);
+
+    // A replenishment run looks after every face below min: a task from reserve, else an alert (no reserve) or a
+    // reason to wait (a count on the bin).
+    const wh1 = warehouses.find((w) => w.code === 'WH1')!;
+    const before = await belowMin(Number(wh1.id));
+    const run = await runReplenishment(t.db, SYSTEM_ACTOR, { warehouse: 'WH1' });
+    const faceKey = await t.db.selectFrom('pick_faces as pf').innerJoin('bins as b', 'b.id', 'pf.bin_id')
+      .innerJoin('skus as s', 's.id', 'pf.sku_id').select(['pf.id', 'b.code as bin', 's.code as sku'])
+      .where('pf.id', 'in', before.length ? before : [0]).execute();
+    const key = new Map(faceKey.map((f) => [Number(f.id), `${f.bin}/${f.sku}`]));
+    const tasked = new Set(run.created.map((c) => `${c.face}/${c.sku}`));
+    const waiting = new Set([...run.alerts, ...run.skipped].map((c) => `${c.face}/${c.sku}`));
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.filter((id) => !tasked.has(key.get(id)!) && !waiting.has(key.get(id)!))).toEqual([]);
+    expect(tasked.size).toBeGreaterThan(0);
+    const left = await belowMin(Number(wh1.id));
+    expect(left.every((id) => waiting.has(key.get(id)!))).toBe(true);
+    // Looked after: the next monitor run clears the faces that have a task now.
+    const [after] = await monitor.runWarehouse(Number(wh1.id));
+    expect(after).toMatchObject({ open: left.length, raised: 0, cleared: before.length - left.length });
   });
 });

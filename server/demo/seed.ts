@@ -86,7 +86,7 @@ export async function seedDemoIfEmpty(db: Kysely<DB>, options: SeedOptions = {})
   progress?.stop();
   if (!summary) return null;
   // PGlite has no autovacuum: give the planner statistics for the freshly loaded tables.
-  await sql`analyze bins, skus, lots, stock_balances, movements, ledger_entries`.execute(db).catch(() => {});
+  await sql`analyze bins, skus, lots, stock_balances, movements, ledger_entries, pick_faces`.execute(db).catch(() => {});
   summary.seconds = Math.round((performance.now() - started) / 100) / 10;
   if (options.progress) {
     const n = (x: number) => x.toLocaleString('en-US');
@@ -214,9 +214,20 @@ async function seed(trx: Transaction<DB>, ctx: SeedContext): Promise<SeedSummary
       .execute(trx);
   }
 
+  // ------------------------------------------------------------------ pick-face min/max
+  // The settings the history replenished by, so replenishment and the below-min alert carry on from them.
+  const faces = sim.pickFaces;
+  await bulkInsert(trx, 'pick_faces', [
+    { name: 'bin_id', type: 'int8', values: faces.map((f) => f.binId) },
+    { name: 'sku_id', type: 'int8', values: faces.map((f) => f.skuId) },
+    { name: 'min_qty', type: 'int8', values: faces.map((f) => f.min) },
+    { name: 'max_qty', type: 'int8', values: faces.map((f) => f.max) },
+    msTimestamp('updated_at', faces.map(() => now)),
+  ], { chunk: CHUNK });
+
   // ------------------------------------------------------------------ today's open work
   progress?.phase('open work', 1);
-  await sql`analyze bins, skus, lots, stock_balances`.execute(trx);
+  await sql`analyze bins, skus, lots, stock_balances, pick_faces`.execute(trx);
   const work = await seedOpenWork(trx, rng.fork(3), ctx.scale);
   progress?.update(1);
 
