@@ -62,7 +62,8 @@ export function AgvInspector({ warehouse, agvId, index }: { warehouse: string; a
         <dt>{t('inspector.agv.position')}</dt><dd className="mono">{fmt.decimal(data.x)}, {fmt.decimal(data.y)}</dd>
         <dt>{t('inspector.agv.route')}</dt>
         <dd>{data.route.length > 1 ? t('inspector.agv.routeLength', { metres: fmt.decimal(routeLength(data.route)) })
-          : t('inspector.agv.noRoute')}</dd>
+          : data.waiting ? t('inspector.agv.waiting', { seconds: waitedSeconds(data.stateSince) })
+            : t('inspector.agv.noRoute')}</dd>
       </dl>
       <h4>{t('inspector.agv.task')}</h4>
       {data.task ? (
@@ -89,6 +90,12 @@ export function AgvInspector({ warehouse, agvId, index }: { warehouse: string; a
       )}
     </div>
   );
+}
+
+/** Whole seconds since an ISO time (0 when unknown): how long a waiting AGV has waited for its path. */
+function waitedSeconds(since: string | undefined): number {
+  const at = since ? Date.parse(since) : NaN;
+  return Number.isFinite(at) ? Math.max(0, Math.round((Date.now() - at) / 1000)) : 0;
 }
 
 function routeLength(points: readonly { x: number; y: number }[]): number {

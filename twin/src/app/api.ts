@@ -60,6 +60,10 @@ export interface AgvDetail {
   task: { id: number | string; type: string | null; status: string | null; sku: string | null; sourceBin: string | null;
     targetBin: string | null } | null;
   route: Array<{ x: number; y: number }>;
+  /** Headed for a stop but not yet granted a route by the fleet's reservations (state 'moving' at 0 m/s). */
+  waiting?: boolean;
+  /** Since when the AGV is in its state (ISO time). */
+  stateSince?: string;
   recentTasks: Array<{ id: number; type: string; status: string; doneAt: string | null; sourceBin: string | null;
     targetBin: string | null }>;
 }
