@@ -69,8 +69,16 @@ export async function listPickFaces(db: Kysely<DB>, actor: Actor, f: { warehouse
     blocked: r.blocked, counting: Boolean(r.counting) }));
 }
 
+/**
+ * What a scheduled run (the demo's planner) may ask besides the warehouse: plan at most `limit` faces, the
+ * emptiest first (the rest wait for the next run), and leave the alert for a face with no source to the alert
+ * monitor, which raises it once (a run every few minutes would raise it again each time).
+ */
+export interface ScheduledRunOptions { limit?: number; alertNoSource?: boolean }
+
 /** Plan replenishment for every pick face of a warehouse (see the module comment). */
-export async function runReplenishment(db: Kysely<DB>, actor: Actor, input: { warehouse: string }) {
+export async function runReplenishment(db: Kysely<DB>, actor: Actor,
+  input: { warehouse: string } & ScheduledRunOptions) {
   const wh = await requireWarehouse(db, input.warehouse);
   assertWarehouseScope(actor, wh.id, 'warehouse');
   return inRetriedTransaction(db, async (trx) => {
@@ -78,6 +86,9 @@ export async function runReplenishment(db: Kysely<DB>, actor: Actor, input: { wa
     await trx.selectFrom('pick_faces as pf').innerJoin('bins as b', 'b.id', 'pf.bin_id').select('pf.id')
       .where('b.warehouse_id', '=', wh.id).orderBy('pf.id').forUpdate('pf').execute();
     const faces = await faceView(trx, wh.id).orderBy('b.pick_seq').orderBy('s.code').execute();
+    const urgency = (f: (typeof faces)[number]) => (Number(f.qty) - Number(f.reserved)) / Math.max(1, f.min_qty);
+    if (input.limit !== undefined) faces.sort((a, b) => urgency(a) - urgency(b));
+    let planned = 0;
     const created: { taskId: number; face: string; sku: string; from: string; lot: string | null; qty: number }[] = [];
     const skipped: { face: string; sku: string; reason: string }[] = [];
     const alerts: { face: string; sku: string; free: number; min: number }[] = [];
@@ -91,6 +102,10 @@ export async function runReplenishment(db: Kysely<DB>, actor: Actor, input: { wa
       if (f.open_task !== null) { skipped.push({ face: f.bin, sku: f.sku, reason: `replenish task ${f.open_task} is open` }); continue; }
       if (f.blocked) { skipped.push({ face: f.bin, sku: f.sku, reason: 'the bin is blocked or frozen by a count' }); continue; }
       if (f.counting) { skipped.push({ face: f.bin, sku: f.sku, reason: 'the bin is being counted' }); continue; }
+      if (input.limit !== undefined && planned >= input.limit) {
+        skipped.push({ face: f.bin, sku: f.sku, reason: 'left for the next run' });
+        continue;
+      }
       const want = Math.max(f.max_qty - free, allocated - qty);
       const strategy = effectiveStrategy({ line: null, order: null, owner: null, sku: f.allocation_strategy,
         expiryTracked: f.expiry_tracked });
@@ -114,12 +129,13 @@ export async function runReplenishment(db: Kysely<DB>, actor: Actor, input: { wa
         receivedAt: c.first_receipt_at ? new Date(c.first_receipt_at as unknown as string).toISOString() : null })));
       const { plan } = planAllocation(ordered, want);
       if (!plan.length) {
-        await raiseAlert(trx, wh.id, 'stock_below_min',
+        if (input.alertNoSource !== false) await raiseAlert(trx, wh.id, 'stock_below_min',
           `pick face ${f.bin}: ${free} ${f.sku} free, min ${f.min_qty}, and no stock to replenish it from`,
           { faceId: f.id, binId: f.bin_id, bin: f.bin, sku: f.sku, free, qty, min: f.min_qty, max: f.max_qty, allocated });
         alerts.push({ face: f.bin, sku: f.sku, free, min: f.min_qty });
         continue;
       }
+      planned++;
       for (const step of plan) {
         const c = byId.get(step.candidate.balanceId)!;
         const taskId = await createTask(trx, { warehouseId: wh.id, zoneId: c.zone_id, type: 'replenish',
