@@ -23,17 +23,17 @@ describe('AGV stall watch', () => {
     const watch = new AgvWatch();
     expect(watch.observe([agv()], 0)).toEqual([]);
     expect(watch.observe([agv({ x: 5 })], MIN)).toEqual([]); // it drove 4 m
-    expect(watch.observe([agv({ x: 5 })], 2 * MIN)).toEqual([]); // standing for 1 min: not yet
-    expect(watch.observe([agv({ x: 5 })], 3 * MIN).map((s) => s.reason)).toEqual(['no_progress']);
+    expect(watch.observe([agv({ x: 5 })], 4 * MIN)).toEqual([]); // standing for 3 min: queueing, not yet
+    expect(watch.observe([agv({ x: 5 })], 5 * MIN + 1).map((s) => s.reason)).toEqual(['no_progress']);
     expect(watch.observe([agv({ x: 5, state: 'idle', taskId: null })], 10 * MIN)).toEqual([]); // idle is fine
     expect(watch.observe([agv({ x: 5, state: 'idle', taskId: null })], 20 * MIN)).toEqual([]);
   });
 
-  it('flags "moving" without a route after a minute, and one state held too long even when it creeps', () => {
+  it('flags "moving" without a route after 4 minutes, and one state held too long even when it creeps', () => {
     const watch = new AgvWatch();
     watch.observe([agv({ hasRoute: false })], 0);
-    expect(watch.observe([agv({ hasRoute: false, x: 2 })], 30_000)).toEqual([]);
-    expect(watch.observe([agv({ hasRoute: false, x: 3 })], 61_000).map((s) => s.reason)).toEqual(['no_route']);
+    expect(watch.observe([agv({ hasRoute: false, x: 2 })], 3 * MIN)).toEqual([]);
+    expect(watch.observe([agv({ hasRoute: false, x: 3 })], 4 * MIN + 1000).map((s) => s.reason)).toEqual(['no_route']);
     const creeping = new AgvWatch();
     for (let t = 0; t < 15; t++) expect(creeping.observe([agv({ x: t })], t * MIN)).toEqual([]);
     expect(creeping.observe([agv({ x: 16 })], 15 * MIN).map((s) => s.reason)).toEqual(['same_state']);
