@@ -1,7 +1,8 @@
 /**
  * Demo mode keeps the warehouse busy: orders arrive following SKU popularity and the time of day,
  * supplier deliveries arrive and are received, waves are released, QC passes after a while, picked
- * orders are packed and shipped. The AGV fleet does the putaways and picks in between. Everything goes
+ * orders are packed and shipped, and in the quiet hours a planner's scheduled run tops up the pick faces below
+ * their min every few minutes. The AGV fleet does the putaways, picks and replenishments in between. Everything goes
  * through the workflow services; the generator only decides what happens when.
  */
 import { sql, type Kysely } from 'kysely';
@@ -15,6 +16,7 @@ import { allocateOrder } from '../domain/outbound/allocate.ts';
 import { createOutboundOrder } from '../domain/outbound/orders.ts';
 import { packOrder, shipOrder } from '../domain/outbound/ship.ts';
 import { releaseWave } from '../domain/outbound/waves.ts';
+import { runReplenishment } from '../domain/replenishment/replenish.ts';
 import { Random } from '../../model/random.ts';
 
 export interface ActivityOptions {
@@ -36,7 +38,16 @@ export interface ActivityOptions {
    * customers still order, but the generator does not outrun the fleet (default: no limit).
    */
   maxOpenTasks?: number;
+  /**
+   * Simulated milliseconds between replenishment runs (default 5 minutes; 0: none), in the quiet hours (intake at
+   * most half the peak's: evenings, nights, early mornings), as planners keep replenishment out of the pickers'
+   * way. A run is skipped while the backlog is full (maxOpenTasks): the faces below min wait for the next one, and
+   * the alert monitor's below-min alert tells.
+   */
+  replenishEveryMs?: number;
 }
+
+export const REPLENISH_EVERY_MS = 5 * 60_000;
 
 /**
  * What the demo fleet gets done, measured (docs/benchmarks.md, "Live fleet throughput"): AGV tasks per hour of
@@ -72,6 +83,8 @@ export function balancedActivity(warehouse: string): ActivityOptions | null {
 const DAY_CURVE = [0.1, 0.05, 0.05, 0.05, 0.1, 0.2, 0.4, 0.7, 0.9, 1, 1, 0.9, 0.8, 0.9, 1, 1, 0.95, 0.8, 0.6, 0.5, 0.4,
   0.3, 0.2, 0.15];
 const POPULARITY = { A: 10, B: 3, C: 1 } as const;
+/** Hours whose intake is at most this share of the peak are quiet: the scheduled replenishment runs then. */
+const QUIET = 0.5;
 
 export class DemoActivity {
   private timer: NodeJS.Timeout | null = null;
@@ -81,15 +94,18 @@ export class DemoActivity {
   private n = 0;
   private readonly now: () => number;
   private lastWave: number;
+  private lastReplenish: number;
   /** QC inspections seen open, with when (by the clock) they were first seen. */
   private readonly qcSeen = new Map<number, number>();
-  readonly counts = { orders: 0, deliveries: 0, waves: 0, shipped: 0, errors: 0, deferred: 0 };
+  readonly counts = { orders: 0, deliveries: 0, waves: 0, shipped: 0, errors: 0, deferred: 0, replenishRuns: 0,
+    replenishTasks: 0 };
   lastError: string | null = null;
 
   constructor(private readonly db: Kysely<DB>, private readonly opts: ActivityOptions) {
     this.rng = new Random(opts.seed ?? 4242);
     this.now = opts.clock ?? Date.now;
     this.lastWave = this.now();
+    this.lastReplenish = this.now();
   }
 
   start() {
@@ -120,6 +136,11 @@ export class DemoActivity {
       if (this.now() - this.lastWave > 30_000 / speed) {
         this.lastWave = this.now();
         await this.guard(() => this.wave());
+      }
+      const replenishEvery = this.opts.replenishEveryMs ?? REPLENISH_EVERY_MS;
+      if (replenishEvery > 0 && this.now() - this.lastReplenish >= replenishEvery / speed) {
+        this.lastReplenish = this.now();
+        if (DAY_CURVE[hour]! <= QUIET && !await this.backlogFull()) await this.guard(() => this.replenish());
       }
       await this.guard(() => this.passQc());
       await this.guard(() => this.packAndShip());
@@ -200,6 +221,31 @@ export class DemoActivity {
       await receive(this.db, this.actor, order.id, { scan: s.code, qty: order.lines[i]!.expected_qty, ...lot });
     }
     this.counts.deliveries++;
+  }
+
+  /**
+   * The planner's scheduled replenishment run: tasks from reserve for the pick faces below their min, the
+   * emptiest first, one face at a time per 30 tasks of the backlog's pause level (WH1 one, WH2 two), so a
+   * morning's worth of low faces trickles into the fleet's work instead of flooding it. Measured with the
+   * steady-state test: replenishing at the peaks (three faces at a time, and even one) sent WH1's AGVs on legs of
+   * more than 8 minutes or waits of more than 4 (queues on its single-lane cross aisle and at shared access
+   * nodes), hence one at a time and the quiet hours only. A face
+   * with no reserve to refill it from is the alert monitor's to raise, once, not this run's every few minutes.
+   */
+  private async replenish() {
+    let limit: number | undefined;
+    if (this.opts.maxOpenTasks !== undefined) {
+      const open = await this.db.selectFrom('tasks as t').innerJoin('warehouses as w', 'w.id', 't.warehouse_id')
+        .select(sql<number>`count(distinct t.ref_id)`.as('n')).where('w.code', '=', this.opts.warehouse)
+        .where('t.type', '=', 'replenish').where('t.status', 'in', ['open', 'assigned', 'in_progress'])
+        .executeTakeFirstOrThrow();
+      limit = Math.ceil(this.opts.maxOpenTasks / 30) - Number(open.n);
+      if (limit <= 0) return;
+    }
+    const run = await runReplenishment(this.db, this.actor, { warehouse: this.opts.warehouse, limit,
+      alertNoSource: false });
+    this.counts.replenishRuns++;
+    this.counts.replenishTasks += run.created.length;
   }
 
   private async wave() {
