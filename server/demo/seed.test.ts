@@ -402,9 +402,12 @@ describe.each(backends)('demo seed on $name', (backend) => {
         .toEqual({ notShelf: 0, bad: 0, foreign: 0, over: 0 });
       expect(Number(r.skus)).toBe(Number(r.faces));
       expect(Number(r.faces)).toBeGreaterThan(0);
-      // Faces are refilled when they run low, so nearly all hold stock.
-      expect(Number(r.stocked)).toBeGreaterThan(0.8 * Number(r.faces));
     }
+    // Faces are refilled when they run low, so nearly all hold stock. Counted over both warehouses: at the test
+    // scale WH2 has ~7 faces, and how many of those a day's picks have just emptied depends on the day and hour the
+    // demo ends (3 to 6 of 7 over three days probed; WH1 85-90 of 90).
+    const stocked = rows.reduce((sum, r) => sum + Number(r.stocked), 0);
+    expect(stocked).toBeGreaterThan(0.8 * rows.reduce((sum, r) => sum + Number(r.faces), 0));
     // The other stocked shelves are spare reserve (slow movers' overflow), not faces: the popular SKUs with stock
     // in the pick zone (nearly) all have a configured face.
     const { rows: [a] } = await sql<{ popular: number; withFace: number }>`
@@ -433,9 +436,13 @@ describe.each(backends)('demo seed on $name', (backend) => {
     const warehouses = await t.db.selectFrom('warehouses').select(['id', 'code']).orderBy('id').execute();
     const monitor = new AlertMonitor(t.db, [belowMinCheck()], { perKindLimit: 10_000 });
     let total = 0;
+    // The warehouse with the most faces below min gets the replenishment checks below: how many each has depends on
+    // the day and hour the demo ends (WH1's are all refilled in the early morning, WH2 keeps a few).
+    let busiest = { id: 0, code: '', below: -1 };
     for (const wh of warehouses) {
       const below = await belowMin(Number(wh.id));
       total += below.length;
+      if (below.length > busiest.below) busiest = { id: Number(wh.id), code: wh.code, below: below.length };
       const seq = await lastSeq(t);
       const [report] = await monitor.runWarehouse(Number(wh.id));
       const alerts = (await eventsSince(t, seq, ['alert'])).map((e) => e.payload as Record<string, any>);
@@ -448,12 +455,12 @@ describe.each(backends)('demo seed on $name', (backend) => {
 
     // A replenishment run looks after every face below min: a task from reserve, else an alert (no reserve) or a
     // reason to wait (a count on the bin).
-    const wh1 = warehouses.find((w) => w.code === 'WH1')!;
-    const raisedFaces = await belowMin(Number(wh1.id));
+    const target = { id: busiest.id, code: busiest.code };
+    const raisedFaces = await belowMin(Number(target.id));
     let before = raisedFaces;
     // A scheduled run (the live demo's) plans a few faces, the emptiest first, and raises nothing itself.
     const seq = await lastSeq(t);
-    const few = await runReplenishment(t.db, SYSTEM_ACTOR, { warehouse: 'WH1', limit: 2, alertNoSource: false });
+    const few = await runReplenishment(t.db, SYSTEM_ACTOR, { warehouse: target.code, limit: 2, alertNoSource: false });
     const fewFaces = new Set(few.created.map((c) => `${c.face}/${c.sku}`));
     expect(fewFaces.size).toBe(Math.min(2, before.length - few.alerts.length - few.skipped.filter((x) =>
       x.reason !== 'left for the next run').length));
@@ -472,21 +479,22 @@ describe.each(backends)('demo seed on $name', (backend) => {
     if (plannedUrgency.length && leftUrgency.length) {
       expect(Math.max(...plannedUrgency)).toBeLessThanOrEqual(Math.min(...leftUrgency));
     }
-    before = await belowMin(Number(wh1.id));
-    const run = await runReplenishment(t.db, SYSTEM_ACTOR, { warehouse: 'WH1' });
+    before = await belowMin(Number(target.id));
+    const run = await runReplenishment(t.db, SYSTEM_ACTOR, { warehouse: target.code });
     const faceKey = await t.db.selectFrom('pick_faces as pf').innerJoin('bins as b', 'b.id', 'pf.bin_id')
       .innerJoin('skus as s', 's.id', 'pf.sku_id').select(['pf.id', 'b.code as bin', 's.code as sku'])
       .where('pf.id', 'in', before.length ? before : [0]).execute();
     const key = new Map(faceKey.map((f) => [Number(f.id), `${f.bin}/${f.sku}`]));
     const tasked = new Set(run.created.map((c) => `${c.face}/${c.sku}`));
     const waiting = new Set([...run.alerts, ...run.skipped].map((c) => `${c.face}/${c.sku}`));
-    expect(before.length).toBeGreaterThan(0);
     expect(before.filter((id) => !tasked.has(key.get(id)!) && !waiting.has(key.get(id)!))).toEqual([]);
-    expect(tasked.size).toBeGreaterThan(0);
-    const left = await belowMin(Number(wh1.id));
+    // The limited run may have planned every face there was; if any were left, the full run plans some.
+    if (before.length > 0) expect(tasked.size + waiting.size).toBeGreaterThan(0);
+    else expect(run.created).toEqual([]);
+    const left = await belowMin(Number(target.id));
     expect(left.every((id) => waiting.has(key.get(id)!))).toBe(true);
     // Looked after: the next monitor run clears the faces that have a task now.
-    const [after] = await monitor.runWarehouse(Number(wh1.id));
+    const [after] = await monitor.runWarehouse(Number(target.id));
     expect(after).toMatchObject({ open: left.length, raised: 0, cleared: raisedFaces.length - left.length });
   });
 });
