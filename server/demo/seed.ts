@@ -29,6 +29,11 @@ export interface SeedOptions {
   scale?: number;
   /** PRNG seed (default 20260601): same seed and day, same demo. */
   seed?: number;
+  /**
+   * When the history ends (ms since the epoch; default: now). Tests whose bounds depend on the demo's exact state
+   * pin it, so the demo is the same whatever the hour they run.
+   */
+  now?: number;
 }
 
 export interface DemoUser { username: string; role: Role; password: string; scopes: string[] }
@@ -74,7 +79,7 @@ export async function seedDemoIfEmpty(db: Kysely<DB>, options: SeedOptions = {})
     summary = await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(trx);
       if (await hasWarehouse(trx)) return null;
-      return seed(trx, { scale, seed: options.seed ?? DEFAULT_SEED, password, progress });
+      return seed(trx, { scale, seed: options.seed ?? DEFAULT_SEED, password, progress, now: options.now ?? Date.now() });
     });
   } catch (error) {
     progress?.stop();
@@ -103,11 +108,11 @@ async function hasWarehouse(db: Kysely<DB>): Promise<boolean> {
   return (await db.selectFrom('warehouses').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
-interface SeedContext { scale: number; seed: number; password: string; progress: PhaseProgress | null }
+interface SeedContext { scale: number; seed: number; password: string; progress: PhaseProgress | null; now: number }
 
 async function seed(trx: Transaction<DB>, ctx: SeedContext): Promise<SeedSummary> {
   const { progress } = ctx;
-  const now = Date.now();
+  const { now } = ctx;
   const rng = new Random(ctx.seed);
   const historyStart = now - (DEMO_DAYS + 1) * 86_400_000;
 
