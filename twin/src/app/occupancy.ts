@@ -4,13 +4,12 @@
  * staging lanes and QC areas are work areas, not storage, and a blocked location cannot be used.
  */
 import type { Table } from 'apache-arrow';
+import { BinFlag } from '../scene/bins.ts';
 
 /** Zone kinds whose bins are storage locations (server/domain/masterdata/capacity.ts STORAGE_ZONE_KINDS). */
 export const STORAGE_ZONE_KINDS: readonly string[] = ['storage', 'pick_face', 'bulk'];
 
-/** The snapshot's `flags` bits this needs (server/stream/snapshot.ts BinFlag). */
-const BLOCKED = 8;
-const EMPTY = 32;
+const { BLOCKED, EMPTY } = BinFlag;
 
 export interface Occupancy {
   /** Usable storage locations holding stock. */
