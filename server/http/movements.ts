@@ -6,11 +6,9 @@ import { Type } from 'typebox';
 import type { DB, MovementType } from '../db/schema.ts';
 import { queryMovements, type MovementFilter } from '../domain/inventory/queries.ts';
 import { actorOf } from './auth.ts';
-import { CursorPage, nextCursorUrl } from './pagination.ts';
+import { CursorPage, DEFAULT_LIMIT, nextCursorUrl, PageQuery } from './pagination.ts';
 import { Code, DocRef } from './schemas.ts';
 
-export const MOVEMENTS_DEFAULT_LIMIT = 100;
-export const MOVEMENTS_MAX_LIMIT = 1000;
 export const EVENTS_DEFAULT_LIMIT = 500;
 export const EVENTS_MAX_LIMIT = 5000;
 
@@ -27,8 +25,8 @@ export const MovementQuery = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time', description: 'at or after this time' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'before this time' })),
   after: Type.Optional(Type.Integer({ minimum: 0, description: 'cursor: movements with a larger id (follow `next`)' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MOVEMENTS_MAX_LIMIT, default: MOVEMENTS_DEFAULT_LIMIT,
-    description: `movements per page (default ${MOVEMENTS_DEFAULT_LIMIT}, at most ${MOVEMENTS_MAX_LIMIT})` })),
+  // The same page size as every other list; only the paging is by cursor instead of offset.
+  limit: PageQuery.limit,
 }, { additionalProperties: false });
 
 const Text = Type.Union([Type.String(), Type.Null()]);
@@ -69,7 +67,7 @@ export const EventPage = Type.Object({
 export async function movementPage(db: Kysely<DB>, request: FastifyRequest) {
   const q = request.query as Omit<MovementFilter, 'limit'> & { limit?: number };
   const { movements, more } = await queryMovements(db, actorOf(request),
-    { ...q, limit: q.limit ?? MOVEMENTS_DEFAULT_LIMIT });
+    { ...q, limit: q.limit ?? DEFAULT_LIMIT });
   return { items: movements,
     next: more ? nextCursorUrl(request.url, 'after', movements.at(-1)!.movementId) : null };
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PROBLEM_KINDS } from '../domain/errors.ts';
+import { PROBLEM_KINDS, problemKindOf } from '../domain/errors.ts';
 import { PageQuery } from './pagination.ts';
 
 /** Schemas shared by several routes; each is declared once and feeds validation and OpenAPI alike. */
@@ -32,9 +32,11 @@ export const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { ...ProblemSchema, description: problemText[c] ?? 'error' }]));
 
 /** What each status means, from the problem kinds (400: `validation` names the field; `bad-request` is the rest). */
-const problemText: Record<number, string> = Object.fromEntries(Object.entries(PROBLEM_KINDS)
-  .filter(([kind]) => kind !== 'bad-request')
-  .map(([kind, { status, description }]) => [status, `${kind}: ${description}`]));
+const problemText: Record<number, string> = Object.fromEntries(Object.values(PROBLEM_KINDS)
+  .map(({ status }) => {
+    const kind = problemKindOf(status);
+    return [status, `${kind}: ${PROBLEM_KINDS[kind].description}`];
+  }));
 
 export const idempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200,
