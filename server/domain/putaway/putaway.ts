@@ -6,7 +6,7 @@ import { badInput, conflict } from '../errors.ts';
 import { postMovement } from '../inventory/post-movement.ts';
 import { palletsFor, palletsSql } from '../masterdata/capacity.ts';
 import { warehouseGeometry } from '../masterdata/layout-cache.ts';
-import { lotById, requireBin, skuById } from '../masterdata/lookup.ts';
+import { lotById, requireBin, SKU_COLUMNS, skuById } from '../masterdata/lookup.ts';
 import { assertWorkable, createTask, loadTask, progressTask } from '../tasks/tasks.ts';
 import {
   checkPutawayFit, suggestPutaway, type CandidateBin, type PutawayItem, type PutawayPolicy,
@@ -27,13 +27,13 @@ export interface StockToPutAway {
 export const DEFAULT_POLICY: PutawayPolicy = { mixSkus: true, mixLots: false, mixOwners: false };
 
 async function putawayItem(db: Kysely<DB>, stock: StockToPutAway, qty: number): Promise<PutawayItem> {
-  const sku = await skuById(db, stock.skuId);
-  const pallet = await db.selectFrom('skus').select('units_per_pallet').where('id', '=', stock.skuId)
+  // One read: the lookup's columns plus units_per_pallet, which only putaway needs.
+  const sku = await db.selectFrom('skus').select([...SKU_COLUMNS, 'units_per_pallet']).where('id', '=', stock.skuId)
     .executeTakeFirstOrThrow();
   return {
     skuId: sku.id, skuCode: sku.code, abcClass: sku.abc_class, temperature: sku.temperature,
     unitVolumeM3: sku.length_m * sku.width_m * sku.height_m, unitWeightKg: sku.weight_kg,
-    unitsPerPallet: pallet.units_per_pallet ?? null,
+    unitsPerPallet: sku.units_per_pallet ?? null,
     lotId: stock.lotId, ownerId: stock.ownerId, qty,
   };
 }
