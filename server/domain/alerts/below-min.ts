@@ -13,18 +13,21 @@ export function belowMinCheck(): AlertCheck {
     async run({ db, warehouseId }) {
       const { rows } = await sql<{ face_id: number; bin_id: number; bin: string; zone_id: number; sku: string;
         min_qty: number; max_qty: number; free: string | number }>`
-        select pf.id as face_id, pf.bin_id, b.code as bin, b.zone_id, s.code as sku, pf.min_qty, pf.max_qty,
-               coalesce((select sum(sb.qty - sb.reserved) from stock_balances sb
-                          where sb.bin_id = pf.bin_id and sb.sku_id = pf.sku_id and sb.status = 'available'), 0)::int8 as free
-          from pick_faces pf
-          join bins b on b.id = pf.bin_id
-          join skus s on s.id = pf.sku_id
-         where b.warehouse_id = ${warehouseId}
-           and coalesce((select sum(sb.qty - sb.reserved) from stock_balances sb
-                          where sb.bin_id = pf.bin_id and sb.sku_id = pf.sku_id and sb.status = 'available'), 0) < pf.min_qty
-           and not exists (select 1 from tasks t where t.type = 'replenish' and t.ref_type = 'pick_face'
-                            and t.ref_id = pf.id and t.status in ('open', 'assigned', 'in_progress'))
-         order by b.pick_seq nulls last, b.code, s.code
+        with faces as (
+          -- Free stock computed once per face, then filtered on.
+          select pf.id as face_id, pf.bin_id, b.code as bin, b.zone_id, b.pick_seq, s.code as sku, pf.min_qty, pf.max_qty,
+                 coalesce((select sum(sb.qty - sb.reserved) from stock_balances sb
+                            where sb.bin_id = pf.bin_id and sb.sku_id = pf.sku_id and sb.status = 'available'), 0)::int8 as free
+            from pick_faces pf
+            join bins b on b.id = pf.bin_id
+            join skus s on s.id = pf.sku_id
+           where b.warehouse_id = ${warehouseId}
+             and not exists (select 1 from tasks t where t.type = 'replenish' and t.ref_type = 'pick_face'
+                              and t.ref_id = pf.id and t.status in ('open', 'assigned', 'in_progress')))
+        select face_id, bin_id, bin, zone_id, sku, min_qty, max_qty, free
+          from faces
+         where free < min_qty
+         order by pick_seq nulls last, bin, sku
          limit ${CHECK_ROW_LIMIT + 1}`.execute(db);
       const { rows: faces, complete } = limited(rows);
       const candidates = faces.map((r): AlertCandidate => {
