@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, session, type SessionUser } from './api.ts';
-import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { CardBrand, CardFooter } from './CardPage.tsx';
 
 /** A readable message for a failed request: the problem's detail, or what went wrong on the way. */
 export function errorText(t: TFunction, error: unknown): string {
@@ -39,10 +39,7 @@ export function Login({ expired, onLogin }: { expired: boolean; onLogin: (user: 
   return (
     <div className="login-page">
       <form className="login-card" onSubmit={submit} noValidate>
-        <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-        </div>
+        <CardBrand />
         <p className="login-tagline">{t('app.tagline')}</p>
         <h1>{t('login.title')}</h1>
         {expired && !error && <p className="notice" role="status">{t('login.expired')}</p>}
@@ -58,10 +55,7 @@ export function Login({ expired, onLogin }: { expired: boolean; onLogin: (user: 
         </label>
         {error && <p className="form-error" role="alert">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>{busy ? t('login.submitting') : t('login.submit')}</button>
-        <div className="login-footer">
-          <LanguageSwitch />
-          <a href="/api/docs">{t('login.docs')}</a>
-        </div>
+        <CardFooter />
       </form>
     </div>
   );

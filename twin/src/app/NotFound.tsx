@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { CardBrand, CardFooter } from './CardPage.tsx';
 import { CONTROL_ROOM_PATH } from './routes.ts';
 
 /** Any path the app has no page for: says so, names the path, and links back to the control room. */
@@ -9,18 +9,12 @@ export function NotFound({ path }: { path: string }) {
   return (
     <div className="login-page" data-testid="not-found">
       <main className="login-card not-found">
-        <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-        </div>
+        <CardBrand />
         <p className="not-found-code" aria-hidden="true">404</p>
         <h1>{t('notFound.title')}</h1>
         <p className="login-tagline">{t('notFound.detail', { path })}</p>
         <Link href={CONTROL_ROOM_PATH} className="button primary">{t('notFound.back')}</Link>
-        <div className="login-footer">
-          <LanguageSwitch />
-          <a href="/api/docs">{t('login.docs')}</a>
-        </div>
+        <CardFooter />
       </main>
     </div>
   );
