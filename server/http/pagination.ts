@@ -38,6 +38,14 @@ export function page<T>(request: Pick<FastifyRequest, 'url'>, items: T[], total:
   return { items, total, limit, offset, next: nextPageUrl(request.url, limit, offset, total) };
 }
 
+/** One page of a list the domain reads a window of (with `pageRows`): the request's window in, the envelope out. */
+export async function pageFrom<T>(request: Pick<FastifyRequest, 'url' | 'query'>,
+  list: (window: { limit: number; offset: number }) => Promise<{ items: T[]; total: number }>): Promise<PageOf<T>> {
+  const window = windowOf(request.query);
+  const { items, total } = await list(window);
+  return page(request, items, total, window);
+}
+
 /** The envelope over a list that is read whole (warehouses, zones, a SKU's lots: short by nature). */
 export function pageOfAll<T>(request: Pick<FastifyRequest, 'url' | 'query'>, all: T[]): PageOf<T> {
   const window = windowOf(request.query);

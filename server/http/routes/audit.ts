@@ -4,7 +4,7 @@ import type { RouteDeps } from '../app.ts';
 import { withParamExamples } from '../examples.ts';
 import { AuditRow, Page } from '../responses.ts';
 import { pageRows } from '../../domain/paging.ts';
-import { page, windowOf } from '../pagination.ts';
+import { pageFrom } from '../pagination.ts';
 import { Pagination } from '../schemas.ts';
 
 export async function auditRoutes(app: FastifyInstance, { db }: RouteDeps) {
@@ -19,13 +19,11 @@ export async function auditRoutes(app: FastifyInstance, { db }: RouteDeps) {
     },
   }, async (request) => {
     const q = request.query as { user?: string; since?: string };
-    const window = windowOf(request.query);
     let query = db.selectFrom('audit_log as a').leftJoin('users as u', 'u.id', 'a.user_id')
       .select(['a.id', 'a.at', 'u.username as user', 'a.action', 'a.target', 'a.status_code as status', 'a.details',
         'a.ip']);
     if (q.user) query = query.where('u.username', '=', q.user);
     if (q.since) query = query.where('a.at', '>=', new Date(q.since));
-    const { items, total } = await pageRows(db, query.orderBy('a.id', 'desc'), window);
-    return page(request, items, total, window);
+    return pageFrom(request, (window) => pageRows(db, query.orderBy('a.id', 'desc'), window));
   });
 }

@@ -10,7 +10,7 @@ import {
   Count, CountAccuracy, CountApproved, CountCancelled, CountRow, CountScan, CycleSchedule, Page,
 } from '../responses.ts';
 import { actorOf } from '../auth.ts';
-import { page, windowOf } from '../pagination.ts';
+import { pageFrom } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination, Reason, StockStatus } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
@@ -60,11 +60,8 @@ export async function countRoutes(app: FastifyInstance, { db }: RouteDeps) {
         status: Type.Optional(CountStatus), kind: Type.Optional(Type.Enum(['periodic', 'cycle', 'dynamic'])),
         ...Pagination }, { additionalProperties: false }), { warehouse: DEMO.warehouse }),
       response: { 200: Page(CountRow) } },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await listCounts(db, actorOf(request), { ...request.query as object, ...window });
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, (window) =>
+    listCounts(db, actorOf(request), { ...request.query as object, ...window })));
 
   app.get('/counts/accuracy', {
     config: { permission: 'inventory:read' },

@@ -9,7 +9,7 @@ import type { RouteDeps } from '../app.ts';
 import { DEMO, examples, withParamExamples } from '../examples.ts';
 import { InboundOrder, InboundRow, Page, QcInspection, QcResult, ReceiptAnswer } from '../responses.ts';
 import { actorOf } from '../auth.ts';
-import { page, windowOf } from '../pagination.ts';
+import { pageFrom } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, IsoDate, Pagination } from '../schemas.ts';
 
 const Qty = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'base units' });
@@ -50,11 +50,8 @@ export async function inboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         status: Type.Optional(Type.Enum(['open', 'receiving', 'closed', 'cancelled'])), ...Pagination },
       { additionalProperties: false }), { warehouse: DEMO.warehouse }),
       response: { 200: Page(InboundRow) } },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await listInboundOrders(db, actorOf(request), { ...request.query as object, ...window });
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, (window) =>
+    listInboundOrders(db, actorOf(request), { ...request.query as object, ...window })));
 
   app.get('/inbound-orders/:id', {
     config: { permission: 'inventory:read' },

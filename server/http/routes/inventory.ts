@@ -15,7 +15,7 @@ import {
 } from '../responses.ts';
 import { actorOf } from '../auth.ts';
 import { movementPage, MovementPage, MovementQuery } from '../movements.ts';
-import { page, windowOf } from '../pagination.ts';
+import { pageFrom } from '../pagination.ts';
 import { Code, DocRef, errors, idempotencyHeader, IsoDate, Pagination, Reason, StockStatus } from '../schemas.ts';
 
 const selector = {
@@ -93,11 +93,8 @@ export async function inventoryRoutes(app: FastifyInstance, { db }: RouteDeps) {
       { additionalProperties: false }), { sku: DEMO.sku, warehouse: DEMO.warehouse }),
       response: { 200: StockPage },
     },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await queryStock(db, actorOf(request), { ...request.query as StockFilter, ...window });
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, (window) =>
+    queryStock(db, actorOf(request), { ...request.query as StockFilter, ...window })));
 
   app.get('/stock/atp', {
     config: { permission: 'inventory:read' },

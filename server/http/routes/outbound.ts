@@ -13,7 +13,7 @@ import {
   Allocation, OutboundOrder, OutboundRow, Packed, Page, PickList, Shipped, Transfer, TransferRow, Wave, WaveReleased,
 } from '../responses.ts';
 import { actorOf } from '../auth.ts';
-import { page, windowOf } from '../pagination.ts';
+import { pageFrom } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
@@ -54,11 +54,8 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
         status: Type.Optional(Type.Enum(['open', 'allocated', 'backordered', 'released', 'picked', 'packed', 'shipped',
           'cancelled'])), ...Pagination }, { additionalProperties: false }), { warehouse: DEMO.warehouse }),
       response: { 200: Page(OutboundRow) } },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await listOutboundOrders(db, actorOf(request), { ...request.query as object, ...window });
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, (window) =>
+    listOutboundOrders(db, actorOf(request), { ...request.query as object, ...window })));
 
   app.get('/outbound-orders/:id', {
     config: { permission: 'inventory:read' },
@@ -99,11 +96,8 @@ export async function outboundRoutes(app: FastifyInstance, { db }: RouteDeps) {
       querystring: Type.Object({ status: Type.Optional(Type.Enum(['open', 'in_transit', 'received', 'cancelled'])),
         ...Pagination }, { additionalProperties: false }),
       response: { 200: Page(TransferRow) } },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await listTransfers(db, { ...request.query as object, ...window });
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, (window) =>
+    listTransfers(db, { ...request.query as object, ...window })));
 
   app.get('/transfers/:id', {
     config: { permission: 'inventory:read' },

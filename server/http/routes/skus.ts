@@ -6,7 +6,7 @@ import {
 import type { RouteDeps } from '../app.ts';
 import { DEMO, examples, NEW_SKU, withParamExamples } from '../examples.ts';
 import { LotCreated, LotRow, Page, Sku, SkuRow } from '../responses.ts';
-import { page, pageOfAll, windowOf } from '../pagination.ts';
+import { pageFrom, pageOfAll } from '../pagination.ts';
 import { Code, CodeParam, errors, IsoDate, Pagination } from '../schemas.ts';
 
 const Metres = (d: string) => Type.Number({ exclusiveMinimum: 0, maximum: 100, description: `${d}, metres` });
@@ -53,11 +53,8 @@ export async function skuRoutes(app: FastifyInstance, { db }: RouteDeps) {
         abcClass: Type.Optional(Type.Enum(['A', 'B', 'C'])), ...Pagination }, { additionalProperties: false }),
       { q: 'NBC-HOM', limit: 5 }),
       response: { 200: Page(SkuRow) } },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await listSkus(db, { ...request.query as { q?: string; abcClass?: string }, ...window });
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, (window) =>
+    listSkus(db, { ...request.query as { q?: string; abcClass?: string }, ...window })));
   app.post('/skus', {
     config: write,
     schema: { tags, summary: 'Create a SKU with pack units and barcodes',

@@ -7,7 +7,7 @@ import type { RouteDeps } from '../app.ts';
 import { DEMO, examples, withParamExamples } from '../examples.ts';
 import { Page, PickDone, PutawayDone, PutawaySuggestions, Task } from '../responses.ts';
 import { actorOf } from '../auth.ts';
-import { page, windowOf } from '../pagination.ts';
+import { pageFrom } from '../pagination.ts';
 import { Code, errors, IdParam, idempotencyHeader, Pagination, Reason } from '../schemas.ts';
 
 const id = (request: { params: unknown }) => (request.params as { id: number }).id;
@@ -28,11 +28,8 @@ export async function taskRoutes(app: FastifyInstance, { db }: RouteDeps) {
         assignee: Type.Optional(Code('username')), ...Pagination }, { additionalProperties: false }),
       { warehouse: DEMO.warehouse }),
       response: { 200: Page(Task) } },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await listTasks(db, actorOf(request), { ...request.query as object, ...window } as TaskFilter);
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, (window) =>
+    listTasks(db, actorOf(request), { ...request.query as object, ...window } as TaskFilter)));
 
   app.get('/tasks/:id', {
     config: { permission: 'inventory:read' },

@@ -10,7 +10,7 @@ import { DEMO, examples, withExample, withParamExamples } from '../examples.ts';
 import {
   Bin, BinRow, Graph, Page, Warehouse, WarehouseCreated, WarehouseRow, Zone, ZoneRow,
 } from '../responses.ts';
-import { page, pageOfAll, windowOf } from '../pagination.ts';
+import { pageFrom, pageOfAll } from '../pagination.ts';
 import { Code, CodeParam, errors, Pagination } from '../schemas.ts';
 import { warehouseIdOf, WarehouseCode, WarehouseParam as WarehouseCodeParam } from '../warehouse-param.ts';
 
@@ -80,11 +80,8 @@ export async function warehouseRoutes(app: FastifyInstance, { db }: RouteDeps) {
         ...Pagination }, { additionalProperties: false }), { zone: DEMO.pickZone, aisle: 20, limit: 5 }),
       response: { 200: Page(BinRow), ...errors(404) },
     },
-  }, async (request) => {
-    const window = windowOf(request.query);
-    const { items, total } = await listBins(db, await warehouseIdOf(db, request), { ...request.query as object, ...window });
-    return page(request, items, total, window);
-  });
+  }, async (request) => pageFrom(request, async (window) =>
+    listBins(db, await warehouseIdOf(db, request), { ...request.query as object, ...window })));
   app.get('/bins/:code', { config: read, schema: { tags: ['warehouses'],
     params: withParamExamples(CodeParam, { code: DEMO.pickBin }), response: { 200: Bin, ...errors(404) } } },
     async (request) => getBin(db, (request.params as { code: string }).code));
