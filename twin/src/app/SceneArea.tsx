@@ -27,7 +27,6 @@ export function SceneArea() {
   const [topDown, setTopDown] = useState(false);
   const [levelMax, setLevelMax] = useState<number | undefined>(undefined);
   const scene = useRef<SceneHandle | null>(null);
-  const warehouseId = state.warehouse?.id;
   const warehouseCode = state.warehouse?.code;
   const subscribeRecords = useCallback((cb: Parameters<typeof live.onRecords>[0]) => live.onRecords(cb), []);
   const subscribeAgvFrames = useCallback((cb: (bytes: ArrayBuffer) => void) => live.onAgvFrames(cb), []);
@@ -39,18 +38,18 @@ export function SceneArea() {
   }, []);
 
   // ABC classes are only needed in ABC mode: loaded once per warehouse, the first time it is chosen.
-  const [classes, setClasses] = useState<{ warehouseId: number; map: Classes } | null>(null);
+  const [classes, setClasses] = useState<{ warehouse: string; map: Classes } | null>(null);
   useEffect(() => {
-    if (mode !== 'abc' || warehouseId === undefined || warehouseCode === undefined || classes?.warehouseId === warehouseId) return;
+    if (mode !== 'abc' || warehouseCode === undefined || classes?.warehouse === warehouseCode) return;
     let cancelled = false;
-    api.skuClasses(warehouseCode).then((r) => { if (!cancelled) setClasses({ warehouseId, map: r.classes }); },
+    api.skuClasses(warehouseCode).then((r) => { if (!cancelled) setClasses({ warehouse: warehouseCode, map: r.classes }); },
       () => { /* the legend's "unknown" colour stands in */ });
     return () => { cancelled = true; };
-  }, [mode, warehouseId, warehouseCode, classes]);
+  }, [mode, warehouseCode, classes]);
   const classOf = useMemo(() => {
-    const map = classes?.warehouseId === warehouseId ? classes?.map : undefined;
+    const map = classes?.warehouse === warehouseCode ? classes?.map : undefined;
     return map ? (sku: string) => map[sku] : undefined;
-  }, [classes, warehouseId]);
+  }, [classes, warehouseCode]);
 
   const levels = state.snapshot?.levels ?? 1;
   const zoneCodes = useMemo(() => state.layout?.zones.map((z) => z.code) ?? [], [state.layout]);
@@ -101,7 +100,7 @@ export function SceneArea() {
         })()}
       </div>
       <div data-testid="scene-slot" className="scene-slot">
-        <SearchPanel warehouseId={warehouseId} warehouse={warehouseCode} />
+        <SearchPanel warehouse={warehouseCode} />
         <SceneTooltip store={hover} agvIds={agvIds} />
         {state.snapshot && state.layout ? (
           <Suspense fallback={<p className="muted scene-loading">{t('scene.loading')}</p>}>

@@ -13,7 +13,7 @@ const DEBOUNCE_MS = 250;
  * Search a warehouse by SKU code or name, lot, bin code or order: every matching bin is highlighted in the
  * scene and listed here; choosing one flies to it and opens its inspector.
  */
-export function SearchPanel({ warehouseId, warehouse }: { warehouseId: number | undefined; warehouse?: string }) {
+export function SearchPanel({ warehouse }: { warehouse: string | undefined }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [result, setResult] = useState<SearchResult | null>(null);
@@ -23,7 +23,7 @@ export function SearchPanel({ warehouseId, warehouse }: { warehouseId: number | 
 
   useEffect(() => {
     const q = query.trim();
-    if (!q || warehouseId === undefined || warehouse === undefined) {
+    if (!q || warehouse === undefined) {
       setResult(null);
       setError(null);
       view.setHighlight([]);
@@ -45,10 +45,10 @@ export function SearchPanel({ warehouseId, warehouse }: { warehouseId: number | 
       }
     }, DEBOUNCE_MS);
     return () => { clearTimeout(timer); abort.abort(); };
-  }, [query, warehouseId, warehouse]);
+  }, [query, warehouse]);
 
   // A new warehouse starts a new search.
-  useEffect(() => { setQuery(''); }, [warehouseId]);
+  useEffect(() => { setQuery(''); }, [warehouse]);
 
   const bins = result?.binIds.length ?? 0;
   return (
