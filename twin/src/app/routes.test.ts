@@ -16,5 +16,6 @@ describe('client routes', () => {
 
   it('tolerates a trailing slash on a real route', () => {
     expect(pageFor('//')).toBe('controlRoom');
+    expect(pageFor('/index.html/')).toBe('controlRoom');
   });
 });
