@@ -22,15 +22,7 @@ export interface Occupancy {
 
 /** Location occupancy of a snapshot's rows (zone kind, flags; units as a fallback for the empty flag). */
 export function locationOccupancy(rows: ArrayLike<{ zoneKind: string; flags: number; units?: number }>): Occupancy {
-  let occupied = 0;
-  let usable = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (!STORAGE_ZONE_KINDS.includes(row.zoneKind) || (row.flags & BLOCKED) !== 0) continue;
-    usable++;
-    if ((row.flags & EMPTY) === 0 && (row.units === undefined || row.units > 0)) occupied++;
-  }
-  return { occupied, usable, ratio: usable > 0 ? occupied / usable : 0 };
+  return count(rows.length, (i) => rows[i]!.zoneKind, (i) => rows[i]!.flags, (i) => rows[i]!.units);
 }
 
 /** The same over the Arrow snapshot's columns, without materialising rows. */
@@ -39,17 +31,25 @@ export function tableOccupancy(table: Table): Occupancy {
   const flags = table.getChild('flags')?.toArray() as Uint8Array | undefined;
   const units = table.getChild('units')?.toArray() as Int32Array | undefined;
   if (!kinds || !flags) return { occupied: 0, usable: 0, ratio: 0 };
-  // Dictionary column: decide per distinct kind once.
+  return count(table.numRows, (i) => String(kinds.get(i)), (i) => flags[i]!, (i) => units?.[i]);
+}
+
+/** The one rule, over n locations read through accessors. */
+function count(n: number, kindAt: (i: number) => string, flagsAt: (i: number) => number,
+  unitsAt: (i: number) => number | undefined): Occupancy {
+  // Few distinct zone kinds (a dictionary column): decide per kind once.
   const storage = new Map<string, boolean>();
   let occupied = 0;
   let usable = 0;
-  for (let i = 0; i < table.numRows; i++) {
-    const kind = String(kinds.get(i));
+  for (let i = 0; i < n; i++) {
+    const kind = kindAt(i);
     let isStorage = storage.get(kind);
     if (isStorage === undefined) storage.set(kind, (isStorage = STORAGE_ZONE_KINDS.includes(kind)));
-    if (!isStorage || (flags[i]! & BLOCKED) !== 0) continue;
+    const flags = flagsAt(i);
+    if (!isStorage || (flags & BLOCKED) !== 0) continue;
     usable++;
-    if ((flags[i]! & EMPTY) === 0 && (units === undefined || units[i]! > 0)) occupied++;
+    const units = unitsAt(i);
+    if ((flags & EMPTY) === 0 && (units === undefined || units > 0)) occupied++;
   }
   return { occupied, usable, ratio: usable > 0 ? occupied / usable : 0 };
 }
