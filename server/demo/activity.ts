@@ -50,8 +50,9 @@ export interface ActivityOptions {
 export const REPLENISH_EVERY_MS = 5 * 60_000;
 
 /**
- * What the demo fleet gets done, measured (docs/benchmarks.md, "Live fleet throughput"): AGV tasks per hour of
- * a saturated fleet with the demo's work on the demo layouts (62 and 82 measured). WH1's 12 AGVs share one
+ * What the demo fleet gets done, measured by `npm run bench:fleet-live` (docs/benchmarks.md, "Live fleet
+ * throughput"): AGV tasks per hour of a saturated fleet with the demo's work on the demo layouts (67 and 77 in
+ * the recorded run). WH1's 12 AGVs share one
  * single-lane cross aisle and four staging points (WH2's 4 AGVs two, on a smaller floor): more AGVs on the
  * road mostly queue, so tasks per AGV fall with the fleet size.
  */
